@@ -1,0 +1,43 @@
+package io.vigil.api.face;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One detected face.
+ *
+ * @param box        the detection box in frame pixels
+ * @param landmarks  five alignment points (left eye, right eye, nose, mouth left, mouth right) as x0,y0..x4,y4
+ * @param score      detection confidence 0..1
+ * @param embedding  L2-normalised embedding (512 floats with the bundled model)
+ * @param thumbnail  a small JPEG of the face crop, for people looking at alerts
+ */
+public record Face(FaceBox box, float[] landmarks, float score, float[] embedding, byte[] thumbnail) {
+    public static final int LANDMARK_VALUES = 10;
+
+    public Face {
+        Objects.requireNonNull(box, "box");
+        Objects.requireNonNull(embedding, "embedding");
+        Objects.requireNonNull(thumbnail, "thumbnail");
+        if (landmarks == null || landmarks.length != LANDMARK_VALUES) {
+            throw new IllegalArgumentException("a face needs exactly 5 landmarks (10 values)");
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Face f && box.equals(f.box) && Arrays.equals(landmarks, f.landmarks)
+                && Float.compare(score, f.score) == 0 && Arrays.equals(embedding, f.embedding)
+                && Arrays.equals(thumbnail, f.thumbnail);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(box, score) * 31 + Arrays.hashCode(embedding);
+    }
+
+    @Override
+    public String toString() {
+        return "Face[" + box + " score=" + score + " dim=" + embedding.length + "]";
+    }
+}

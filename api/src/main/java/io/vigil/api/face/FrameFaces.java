@@ -1,0 +1,24 @@
+package io.vigil.api.face;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The faces found in one frame, published by inference on the {@code faces} topic (key = camera id). A frame with
+ * no face is still published (with an empty list) so that downstream lag and throughput reflect every frame.
+ *
+ * @param cameraId      the camera
+ * @param sequence      the frame's sequence number
+ * @param captureTimeMs the frame's capture time, epoch milliseconds
+ * @param processedAtMs when inference finished this frame, epoch milliseconds
+ * @param frameWidth    the frame's pixel width
+ * @param frameHeight   the frame's pixel height
+ * @param faces         the faces, possibly empty
+ */
+public record FrameFaces(String cameraId, long sequence, long captureTimeMs, long processedAtMs,
+                         int frameWidth, int frameHeight, List<Face> faces) {
+    public FrameFaces {
+        Objects.requireNonNull(cameraId, "cameraId");
+        faces = List.copyOf(faces);
+    }
+}

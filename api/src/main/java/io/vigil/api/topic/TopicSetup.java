@@ -1,0 +1,115 @@
+package io.vigil.api.topic;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Idempotent topic setup: creates the topics that are missing, and reports (never changes) the ones whose
+ * partition count or configs differ from the spec. Changing a live topic is the operator's decision.
+ */
+public final class TopicSetup {
+    private static final long TIMEOUT_SECONDS = 30;
+    private final Admin admin;
+    private final short replicationFactor;
+
+    public TopicSetup(Admin admin, short replicationFactor) {
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("replication factor must be at least 1, got " + replicationFactor);
+        }
+        this.admin = admin;
+        this.replicationFactor = replicationFactor;
+    }
+
+    /** What one run did. Mismatches are human-readable lines naming topic, setting, expected and actual. */
+    public record Report(List<String> created, List<String> unchanged, List<String> mismatches) {
+        public boolean consistent() {
+            return mismatches.isEmpty();
+        }
+    }
+
+    public Report ensure(Collection<TopicSpec> specs) throws InterruptedException {
+        try {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<String> created = new ArrayList<>();
+            List<TopicSpec> present = new ArrayList<>();
+            for (TopicSpec spec : specs) {
+                if (existing.contains(spec.name())) {
+                    present.add(spec);
+                } else if (create(spec)) {
+                    created.add(spec.name());
+                } else {
+                    present.add(spec);
+                }
+            }
+            List<String> mismatches = new ArrayList<>();
+            List<String> unchanged = new ArrayList<>();
+            if (!present.isEmpty()) {
+                compare(present, mismatches, unchanged);
+            }
+            return new Report(List.copyOf(created), List.copyOf(unchanged), List.copyOf(mismatches));
+        } catch (ExecutionException e) {
+            throw new TopicSetupException("topic setup failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new TopicSetupException("topic setup timed out after " + TIMEOUT_SECONDS
+                    + " s; check that the Kafka bootstrap servers are reachable", e);
+        }
+    }
+
+    private boolean create(TopicSpec spec) throws InterruptedException, ExecutionException, TimeoutException {
+        NewTopic topic = new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(spec.configs());
+        try {
+            admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false; // another worker created it first: compare instead
+            }
+            throw e;
+        }
+    }
+
+    private void compare(List<TopicSpec> specs, List<String> mismatches, List<String> unchanged)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> names = specs.stream().map(TopicSpec::name).toList();
+        Map<String, TopicDescription> descriptions =
+                admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<ConfigResource> resources = names.stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        for (TopicSpec spec : specs) {
+            int before = mismatches.size();
+            int partitions = descriptions.get(spec.name()).partitions().size();
+            if (partitions != spec.partitions()) {
+                mismatches.add(spec.name() + ": partitions expected " + spec.partitions() + " but is " + partitions
+                        + (partitions < spec.partitions() ? " (fewer partitions cap how many workers can share this topic;"
+                        + " raise with kafka-topics --alter --partitions)" : ""));
+            }
+            Config actual = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
+            spec.configs().forEach((key, expected) -> {
+                ConfigEntry entry = actual.get(key);
+                String value = entry == null ? null : entry.value();
+                if (!expected.equals(value)) {
+                    mismatches.add(spec.name() + ": " + key + " expected " + expected + " but is " + value
+                            + " (fix with kafka-configs --alter --add-config " + key + "=" + expected + ")");
+                }
+            });
+            if (mismatches.size() == before) {
+                unchanged.add(spec.name());
+            }
+        }
+    }
+}

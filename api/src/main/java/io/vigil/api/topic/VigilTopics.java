@@ -1,0 +1,86 @@
+package io.vigil.api.topic;
+
+import io.vigil.api.alert.Alert;
+import io.vigil.api.camera.CameraSpec;
+import io.vigil.api.camera.CameraStatus;
+import io.vigil.api.face.FrameFaces;
+import io.vigil.api.frame.Frame;
+import io.vigil.api.serde.FrameFacesSerde;
+import io.vigil.api.serde.FrameSerde;
+import io.vigil.api.serde.JsonSerde;
+import io.vigil.api.watchlist.WatchlistEntry;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every Vigil topic, its serdes, partition count and configs: the single source of truth for the wire contract.
+ * Partition counts cap how many workers of a stage can share the work; raise them before scaling past them.
+ */
+public final class VigilTopics {
+    public static final String DEFAULT_PREFIX = "vigil.";
+    /** max.message.bytes of the frames topic: a 4K JPEG at high quality stays well under it. */
+    public static final int FRAMES_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+    private static final String HOUR = String.valueOf(3_600_000L);
+    private static final String DAY = String.valueOf(86_400_000L);
+    private static final String WEEK = String.valueOf(7 * 86_400_000L);
+
+    public final Topic<String, CameraSpec> cameras;
+    public final Topic<String, CameraStatus> cameraStatus;
+    public final Topic<String, Frame> frames;
+    public final Topic<String, FrameFaces> faces;
+    public final Topic<String, WatchlistEntry> watchlist;
+    public final Topic<String, Alert> alerts;
+    public final Topic<byte[], byte[]> dlq;
+    private final List<TopicSpec> specs;
+
+    public VigilTopics(String prefix) {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("topic prefix '" + prefix + "' is invalid; use A-Z a-z 0-9 . _ -");
+        }
+        Serde<String> keys = Serdes.String();
+        cameras = new Topic<>(prefix + "cameras", keys, new JsonSerde<>(CameraSpec.class));
+        cameraStatus = new Topic<>(prefix + "camera-status", keys, new JsonSerde<>(CameraStatus.class));
+        frames = new Topic<>(prefix + "frames", keys, new FrameSerde());
+        faces = new Topic<>(prefix + "faces", keys, new FrameFacesSerde());
+        watchlist = new Topic<>(prefix + "watchlist", keys, new JsonSerde<>(WatchlistEntry.class));
+        alerts = new Topic<>(prefix + "alerts", keys, new JsonSerde<>(Alert.class));
+        dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray());
+        specs = List.of(
+                new TopicSpec(cameras.name(), 12, compacted()),
+                new TopicSpec(cameraStatus.name(), 6, compacted()),
+                new TopicSpec(frames.name(), 24, Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, HOUR,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(FRAMES_MAX_MESSAGE_BYTES))),
+                new TopicSpec(faces.name(), 24, Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, DAY)),
+                new TopicSpec(watchlist.name(), 3, compacted()),
+                new TopicSpec(alerts.name(), 6, Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, WEEK)),
+                new TopicSpec(dlq.name(), 3, Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, WEEK,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(FRAMES_MAX_MESSAGE_BYTES))));
+    }
+
+    public VigilTopics() {
+        this(DEFAULT_PREFIX);
+    }
+
+    private static Map<String, String> compacted() {
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0");
+    }
+
+    /** Every topic's spec, in pipeline order. */
+    public List<TopicSpec> specs() {
+        return specs;
+    }
+}

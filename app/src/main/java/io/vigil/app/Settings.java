@@ -1,0 +1,29 @@
+package io.vigil.app;
+
+import io.vigil.runtime.config.CommonConfig;
+import io.vigil.runtime.config.ConfigReader;
+
+/**
+ * Every configuration section, parsed together so that all problems (and unknown keys) are reported at once,
+ * whichever stage this process runs: one environment file can serve every service of a deployment.
+ */
+public record Settings(CommonConfig common) {
+
+    public static Settings load(ConfigReader reader) {
+        Settings s = new Settings(CommonConfig.from(reader));
+        reader.finish();
+        return s;
+    }
+
+    public static Settings fromEnvironment() {
+        return load(ConfigReader.fromEnvironment());
+    }
+
+    public Settings withBootstrap(String bootstrap) {
+        return bootstrap == null ? this : new Settings(common.withBootstrap(bootstrap));
+    }
+
+    public Settings withHttpPort(Integer port) {
+        return port == null ? this : new Settings(common.withHttpPort(port));
+    }
+}

@@ -1,0 +1,24 @@
+package io.vigil.app;
+
+import io.vigil.runtime.lifecycle.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/** Builds each stage from its configuration: the one place that knows every stage's constructor. */
+final class StageFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(StageFactory.class);
+
+    private StageFactory() {
+    }
+
+    static Optional<Stage> create(StageKind kind, StageContext context) {
+        switch (kind) {
+            default -> {
+                LOG.warn("The {} stage is not part of this build yet; skipping it", kind.label());
+                return Optional.empty();
+            }
+        }
+    }
+}

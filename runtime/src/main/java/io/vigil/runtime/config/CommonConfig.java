@@ -1,0 +1,55 @@
+package io.vigil.runtime.config;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+
+/**
+ * Settings every Vigil service shares.
+ *
+ * @param bootstrap         Kafka bootstrap servers, or null: then {@code vigil demo} and {@code vigil run all} start
+ *                          the embedded broker
+ * @param topicPrefix       prefix of every topic name
+ * @param replicationFactor replication factor of topics that topic setup creates
+ * @param instanceId        this process's name in metrics, logs and camera status
+ * @param httpHost          address the metrics/health server binds to
+ * @param httpPort          its port; 0 picks a free one
+ * @param home              where the demo keeps its broker data and state stores
+ */
+public record CommonConfig(String bootstrap, String topicPrefix, short replicationFactor, String instanceId,
+                           String httpHost, int httpPort, Path home) {
+
+    public static CommonConfig from(ConfigReader r) {
+        String prefix = r.string("VIGIL_TOPIC_PREFIX", "vigil.");
+        if (!prefix.matches("[A-Za-z0-9._-]*")) {
+            r.problem("VIGIL_TOPIC_PREFIX=" + prefix + " is invalid: use only A-Z a-z 0-9 . _ - (default vigil.)");
+        }
+        return new CommonConfig(
+                r.string("VIGIL_KAFKA_BOOTSTRAP", null),
+                prefix,
+                (short) r.intValue("VIGIL_KAFKA_REPLICATION_FACTOR", 1, 1, 7),
+                r.string("VIGIL_INSTANCE_ID", defaultInstanceId()),
+                r.string("VIGIL_HTTP_HOST", "0.0.0.0"),
+                r.intValue("VIGIL_HTTP_PORT", 9400, 0, 65535),
+                Path.of(r.string("VIGIL_HOME", Path.of(System.getProperty("user.home"), ".vigil").toString())));
+    }
+
+    public CommonConfig withBootstrap(String servers) {
+        return new CommonConfig(servers, topicPrefix, replicationFactor, instanceId, httpHost, httpPort, home);
+    }
+
+    public CommonConfig withHttpPort(int port) {
+        return new CommonConfig(bootstrap, topicPrefix, replicationFactor, instanceId, httpHost, port, home);
+    }
+
+    static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+}

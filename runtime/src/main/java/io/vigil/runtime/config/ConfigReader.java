@@ -1,0 +1,216 @@
+package io.vigil.runtime.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code VIGIL_*} settings from the environment and, below it, from an optional properties file (named by
+ * {@code VIGIL_CONFIG_FILE}; keys written either {@code VIGIL_INGEST_FPS} or {@code vigil.ingest.fps}). Problems are
+ * collected rather than thrown, so {@link #finish()} reports all of them at once, unknown keys included.
+ */
+public final class ConfigReader {
+    public static final String PREFIX = "VIGIL_";
+    public static final String CONFIG_FILE = "VIGIL_CONFIG_FILE";
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    private final Map<String, String> values;
+    private final Map<String, String> sources;
+    private final Set<String> known = new TreeSet<>();
+    private final List<String> problems = new ArrayList<>();
+
+    public ConfigReader(Map<String, String> environment, Properties file, String fileName) {
+        values = new HashMap<>();
+        sources = new HashMap<>();
+        for (String name : file.stringPropertyNames()) {
+            String key = normalise(name);
+            values.put(key, file.getProperty(name).trim());
+            sources.put(key, fileName);
+        }
+        environment.forEach((k, v) -> {
+            if (k.startsWith(PREFIX)) {
+                values.put(k, v.trim());
+                sources.put(k, "environment");
+            }
+        });
+        known.add(CONFIG_FILE);
+    }
+
+    public ConfigReader(Map<String, String> environment) {
+        this(environment, new Properties(), "none");
+    }
+
+    /** The process environment plus the file named by VIGIL_CONFIG_FILE, if any. */
+    public static ConfigReader fromEnvironment() {
+        Map<String, String> env = System.getenv();
+        String file = env.get(CONFIG_FILE);
+        Properties props = new Properties();
+        if (file != null && !file.isBlank()) {
+            try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+                props.load(r);
+            } catch (IOException e) {
+                throw new ConfigException(List.of(CONFIG_FILE + "=" + file + ": cannot read the file (" + e.getMessage()
+                        + "); fix the path or unset " + CONFIG_FILE));
+            }
+        }
+        return new ConfigReader(env, props, file == null ? "none" : file);
+    }
+
+    static String normalise(String key) {
+        String k = key.trim();
+        if (k.startsWith("vigil.")) {
+            k = k.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+        }
+        return k;
+    }
+
+    public String string(String key, String def) {
+        known.add(key);
+        String v = values.get(key);
+        return v == null || v.isEmpty() ? def : v;
+    }
+
+    /** A required string: a missing value is a problem, reported with the hint. */
+    public String required(String key, String hint) {
+        String v = string(key, null);
+        if (v == null) {
+            problems.add(key + " is not set; " + hint);
+        }
+        return v;
+    }
+
+    public int intValue(String key, int def, int min, int max) {
+        return parse(key, def, "an integer from " + min + " to " + max, s -> {
+            int v = Integer.parseInt(s);
+            return v >= min && v <= max ? v : null;
+        });
+    }
+
+    public long longValue(String key, long def, long min, long max) {
+        return parse(key, def, "an integer from " + min + " to " + max, s -> {
+            long v = Long.parseLong(s);
+            return v >= min && v <= max ? v : null;
+        });
+    }
+
+    public double doubleValue(String key, double def, double min, double max) {
+        return parse(key, def, "a number from " + min + " to " + max, s -> {
+            double v = Double.parseDouble(s);
+            return v >= min && v <= max ? v : null;
+        });
+    }
+
+    public boolean bool(String key, boolean def) {
+        return parse(key, def, "true or false", s -> switch (s.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> Boolean.TRUE;
+            case "false", "no", "0" -> Boolean.FALSE;
+            default -> null;
+        });
+    }
+
+    /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m} or {@code 1h}. */
+    public Duration duration(String key, Duration def, Duration min, Duration max) {
+        return parse(key, def, "a duration from " + fmt(min) + " to " + fmt(max) + " such as 500ms, 30s, 5m", s -> {
+            Matcher m = DURATION.matcher(s.toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                return null;
+            }
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+            return d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? d : null;
+        });
+    }
+
+    public <E extends Enum<E>> E enumValue(String key, Class<E> type, E def) {
+        String allowed = String.join(", ", Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+        return parse(key, def, "one of " + allowed, s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT)));
+    }
+
+    /** A comma-separated list; blank entries are dropped. */
+    public List<String> list(String key, List<String> def) {
+        String v = string(key, null);
+        if (v == null) {
+            return def;
+        }
+        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Records a cross-field problem found by a section while building its record. */
+    public void problem(String message) {
+        problems.add(message);
+    }
+
+    private <T> T parse(String key, T def, String expected, Function<String, T> parser) {
+        String raw = string(key, null);
+        if (raw == null) {
+            return def;
+        }
+        T v;
+        try {
+            v = parser.apply(raw);
+        } catch (RuntimeException e) {
+            v = null;
+        }
+        if (v == null) {
+            problems.add(key + "=" + raw + " (from " + sources.get(key) + ") is invalid: expected " + expected
+                    + (def == null ? "" : "; unset it to use the default " + format(def)));
+            return def;
+        }
+        return v;
+    }
+
+    private static String format(Object o) {
+        return o instanceof Duration d ? fmt(d) : o instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(o);
+    }
+
+    private static String fmt(Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    /** Every VIGIL_ key given but never read: usually a typo. */
+    public List<String> unknownKeys() {
+        return values.keySet().stream().filter(k -> k.startsWith(PREFIX) && !known.contains(k)).sorted().toList();
+    }
+
+    /** Throws one {@link ConfigException} listing every problem found so far, unknown keys included. */
+    public void finish() {
+        List<String> all = new ArrayList<>(problems);
+        for (String k : unknownKeys()) {
+            all.add(k + " (from " + sources.get(k) + ") is not a Vigil setting; check the spelling against the"
+                    + " configuration reference in README.md, or remove it");
+        }
+        if (!all.isEmpty()) {
+            throw new ConfigException(all);
+        }
+    }
+
+    /** The keys read so far, for the configuration reference. */
+    public Set<String> knownKeys() {
+        return Set.copyOf(known);
+    }
+}
