@@ -11,6 +11,17 @@ public enum StageKind {
         return this == ALL ? EnumSet.of(INGEST, INFERENCE, MATCHER, ALERTS) : EnumSet.of(this);
     }
 
+    /** Parses a stage name as typed on the command line. */
+    public static StageKind parse(String s) {
+        for (StageKind k : values()) {
+            if (k.label().equalsIgnoreCase(s.trim())) {
+                return k;
+            }
+        }
+        throw new picocli.CommandLine.TypeConversionException(
+                "unknown stage '" + s + "'; use ingest, inference, matcher, alerts or all");
+    }
+
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -25,6 +25,7 @@ public final class Vigil implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Vigil());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(StageKind.class, StageKind::parse);
         cl.setParameterExceptionHandler((ex, argv) -> {
             CommandLine cmd = ex.getCommandLine();
             cmd.getErr().println("vigil: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,7 +59,7 @@ public final class TopicSetup {
             List<String> mismatches = new ArrayList<>();
             List<String> unchanged = new ArrayList<>();
             if (!present.isEmpty()) {
-                compare(present, mismatches, unchanged);
+                compareWhenVisible(present, mismatches, unchanged);
             }
             return new Report(List.copyOf(created), List.copyOf(unchanged), List.copyOf(mismatches));
         } catch (ExecutionException e) {
@@ -79,6 +80,25 @@ public final class TopicSetup {
                 return false; // another worker created it first: compare instead
             }
             throw e;
+        }
+    }
+
+    /** A topic just created (by us or a peer) takes a moment to reach every broker's metadata: retry briefly. */
+    private void compareWhenVisible(List<TopicSpec> specs, List<String> mismatches, List<String> unchanged)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                compare(specs, mismatches, unchanged);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                mismatches.clear();
+                unchanged.clear();
+                Thread.sleep(200);
+            }
         }
     }
 
