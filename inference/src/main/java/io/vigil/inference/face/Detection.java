@@ -1,0 +1,7 @@
+package io.vigil.inference.face;
+
+import io.vigil.api.face.FaceBox;
+
+/** A detector hit in image pixels. */
+public record Detection(FaceBox box, float score) {
+}
