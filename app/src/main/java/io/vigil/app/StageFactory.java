@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.inference.worker.InferenceStage;
 import io.vigil.runtime.lifecycle.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,11 @@ final class StageFactory {
     }
 
     static Optional<Stage> create(StageKind kind, StageContext context) {
+        Settings s = context.settings();
         switch (kind) {
+            case INFERENCE -> {
+                return Optional.of(new InferenceStage(s.common(), s.inference(), context.topics(), context.registry()));
+            }
             default -> {
                 LOG.warn("The {} stage is not part of this build yet; skipping it", kind.label());
                 return Optional.empty();
