@@ -1,0 +1,87 @@
+package io.vigil.matcher;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.vigil.api.topic.VigilTopics;
+import io.vigil.matcher.stream.MatcherMetrics;
+import io.vigil.matcher.stream.MatcherTopology;
+import io.vigil.matcher.stream.Watchlist;
+import io.vigil.runtime.config.CommonConfig;
+import io.vigil.runtime.lifecycle.Stage;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/** The matcher stage: the topology run by Kafka Streams, exactly once. */
+public final class MatcherStage implements Stage {
+    private static final Logger LOG = LoggerFactory.getLogger(MatcherStage.class);
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final Watchlist watchlist = new Watchlist();
+
+    public MatcherStage(CommonConfig common, MatcherConfig config, VigilTopics topics, MeterRegistry registry) {
+        MatcherMetrics metrics = new MatcherMetrics(registry, watchlist);
+        streams = new KafkaStreams(MatcherTopology.topology(config, topics, watchlist, metrics), properties(common, config));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Matcher stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> LOG.info("Matcher {} -> {}", before, now));
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+    }
+
+    static Properties properties(CommonConfig common, MatcherConfig config) {
+        if (common.bootstrap() == null) {
+            throw new IllegalStateException("no Kafka bootstrap servers: set VIGIL_KAFKA_BOOTSTRAP or --bootstrap");
+        }
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrap());
+        p.put(StreamsConfig.CLIENT_ID_CONFIG, config.applicationId() + "-" + common.instanceId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) common.replicationFactor());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return p;
+    }
+
+    @Override
+    public String name() {
+        return "matcher";
+    }
+
+    @Override
+    public void start() {
+        streams.start();
+    }
+
+    @Override
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** People held by this instance's watchlist. */
+    public int watchlistSize() {
+        return watchlist.size();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        // leave the group now: otherwise a restarted instance waits for the old member's session to expire
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+        streamsMetrics.close();
+    }
+}

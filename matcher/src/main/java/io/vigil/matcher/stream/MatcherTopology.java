@@ -1,0 +1,45 @@
+package io.vigil.matcher.stream;
+
+import io.vigil.api.serde.JsonSerde;
+import io.vigil.api.topic.VigilTopics;
+import io.vigil.api.watchlist.WatchlistEntry;
+import io.vigil.matcher.MatcherConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The matcher as a pure function of its configuration:
+ * <pre>
+ *   watchlist (global, every instance) --> WatchlistUpdater --> [watchlist-store] + index
+ *   faces --> FaceMatcher [alert-cooldown] --> alerts
+ *                                          \--> dlq (unreadable records, dimension mismatches)
+ * </pre>
+ */
+public final class MatcherTopology {
+    public static final String WATCHLIST_STORE = "watchlist-store";
+    public static final String COOLDOWN_STORE = "alert-cooldown";
+    static final String ALERTS_SINK = "alerts-sink";
+    static final String DLQ_SINK = "dlq-sink";
+
+    private MatcherTopology() {
+    }
+
+    public static Topology topology(MatcherConfig config, VigilTopics topics, Watchlist watchlist, MatcherMetrics metrics) {
+        Topology t = new Topology();
+        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WATCHLIST_STORE), Serdes.String(),
+                        new JsonSerde<>(WatchlistEntry.class)).withLoggingDisabled(),
+                "watchlist-source", Serdes.String().deserializer(), new ByteArrayDeserializer(), topics.watchlist.name(),
+                "watchlist-updater", () -> new WatchlistUpdater(watchlist, metrics));
+        t.addSource("faces-source", Serdes.String().deserializer(), new ByteArrayDeserializer(), topics.faces.name());
+        t.addProcessor("face-matcher", () -> new FaceMatcher(config, watchlist, metrics), "faces-source");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COOLDOWN_STORE), Serdes.String(),
+                Serdes.Long()), "face-matcher");
+        t.addSink(ALERTS_SINK, topics.alerts.name(), Serdes.String().serializer(),
+                topics.alerts.valueSerde().serializer(), "face-matcher");
+        t.addSink(DLQ_SINK, topics.dlq.name(), new ByteArraySerializer(), new ByteArraySerializer(), "face-matcher");
+        return t;
+    }
+}

@@ -1,0 +1,73 @@
+package io.vigil.matcher.stream;
+
+import io.vigil.api.watchlist.WatchlistEntry;
+import io.vigil.matcher.index.ExactIndex;
+import io.vigil.matcher.index.Match;
+import io.vigil.matcher.index.VectorIndex;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The watchlist as the matcher searches it: the vector index plus each person's name and threshold. Fed by the
+ * global store's processor; loaded once from the store itself, since Kafka Streams restores global stores directly.
+ * One lock orders loads and updates, so a removal is never undone by a load that read the store before it.
+ */
+public final class Watchlist {
+    private final VectorIndex index;
+    private final Map<String, WatchlistEntry> people = new ConcurrentHashMap<>();
+    private volatile boolean loaded;
+
+    public Watchlist(VectorIndex index) {
+        this.index = index;
+    }
+
+    public Watchlist() {
+        this(new ExactIndex());
+    }
+
+    public synchronized void put(WatchlistEntry e) {
+        index.upsert(e.personId(), e.embeddings().toArray(new float[0][]));
+        people.put(e.personId(), e);
+    }
+
+    public synchronized void remove(String personId) {
+        index.remove(personId);
+        people.remove(personId);
+    }
+
+    /** Loads every entry of the store once; later calls do nothing. */
+    public synchronized void loadOnce(ReadOnlyKeyValueStore<String, WatchlistEntry> store) {
+        if (loaded) {
+            return;
+        }
+        try (KeyValueIterator<String, WatchlistEntry> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, WatchlistEntry> kv = it.next();
+                if (kv.value != null && !people.containsKey(kv.key)) {
+                    put(kv.value);
+                }
+            }
+        }
+        loaded = true;
+    }
+
+    public Match search(float[] embedding) {
+        return index.search(embedding);
+    }
+
+    public WatchlistEntry person(String personId) {
+        return people.get(personId);
+    }
+
+    public int size() {
+        return people.size();
+    }
+
+    public int dimension() {
+        return index.dimension();
+    }
+}

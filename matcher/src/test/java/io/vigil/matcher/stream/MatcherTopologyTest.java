@@ -1,0 +1,191 @@
+package io.vigil.matcher.stream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.api.alert.Alert;
+import io.vigil.api.face.Face;
+import io.vigil.api.face.FaceBox;
+import io.vigil.api.face.FrameFaces;
+import io.vigil.api.serde.FrameFacesSerde;
+import io.vigil.api.serde.JsonSerde;
+import io.vigil.api.topic.DeadLetters;
+import io.vigil.api.topic.VigilTopics;
+import io.vigil.api.watchlist.WatchlistEntry;
+import io.vigil.matcher.MatcherConfig;
+import io.vigil.matcher.Vectors;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class MatcherTopologyTest {
+    private static final long T0 = 1_700_000_000_000L;
+    private final Random random = new Random(3);
+    private final VigilTopics topics = new VigilTopics();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final float[] jane = Vectors.random(512, random);
+    private final float[] john = Vectors.random(512, random);
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> faces;
+    private TestInputTopic<String, WatchlistEntry> watchlist;
+    private TestOutputTopic<String, Alert> alerts;
+    private TestOutputTopic<byte[], byte[]> dlq;
+
+    @BeforeEach
+    void setUp() {
+        MatcherConfig config = new MatcherConfig(0.40, Duration.ofSeconds(60), "test-matcher",
+                Path.of("target", "tt-state"), 1);
+        Watchlist list = new Watchlist();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-matcher");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "tt-state").toAbsolutePath().toString());
+        driver = new TopologyTestDriver(MatcherTopology.topology(config, topics, list, new MatcherMetrics(registry, list)),
+                props, Instant.ofEpochMilli(T0 + 250));
+        faces = driver.createInputTopic(topics.faces.name(), new StringSerializer(), new ByteArraySerializer());
+        watchlist = driver.createInputTopic(topics.watchlist.name(), new StringSerializer(),
+                new JsonSerde<>(WatchlistEntry.class).serializer());
+        alerts = driver.createOutputTopic(topics.alerts.name(), new StringDeserializer(),
+                topics.alerts.valueSerde().deserializer());
+        dlq = driver.createOutputTopic(topics.dlq.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        enrol("p-jane", "Jane Doe", null, jane);
+        enrol("p-john", "John Roe", null, john);
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private void enrol(String id, String name, Double threshold, float[]... embeddings) {
+        watchlist.pipeInput(id, new WatchlistEntry(id, name, List.of(embeddings), threshold, Map.of(), T0));
+    }
+
+    private void sight(String camera, long seq, long captureTime, float[]... embeddings) {
+        List<Face> fs = new java.util.ArrayList<>();
+        for (float[] e : embeddings) {
+            fs.add(new Face(new FaceBox(10, 20, 90, 120), new float[10], 0.99f, e, new byte[]{(byte) 0xff, (byte) 0xd8}));
+        }
+        faces.pipeInput(camera, new FrameFacesSerde().encode(new FrameFaces(camera, seq, captureTime, captureTime + 50,
+                1280, 720, fs)), captureTime);
+    }
+
+    private double count(String name, String tagKey, String tagValue) {
+        return registry.get(name).tag(tagKey, tagValue).counter().count();
+    }
+
+    @Test
+    void anEnrolledFaceRaisesOneAlert() {
+        sight("gate", 7, T0, Vectors.withSimilarity(jane, 0.8, random));
+        List<TestRecord<String, Alert>> out = alerts.readRecordsToList();
+        assertThat(out).hasSize(1);
+        Alert a = out.get(0).value();
+        assertThat(out.get(0).key()).isEqualTo("gate");
+        assertThat(a.personId()).isEqualTo("p-jane");
+        assertThat(a.displayName()).isEqualTo("Jane Doe");
+        assertThat(a.similarity()).isCloseTo(0.8, within(1e-4));
+        assertThat(a.threshold()).isEqualTo(0.40);
+        assertThat(a.alertId()).isEqualTo(Alert.idFor("gate", "p-jane", 7, T0));
+        assertThat(a.capturedAt()).isEqualTo(Instant.ofEpochMilli(T0));
+        assertThat(a.latencyMs()).isEqualTo(250);
+        assertThat(a.frameSequence()).isEqualTo(7);
+        assertThat(a.thumbnail()).containsExactly((byte) 0xff, (byte) 0xd8);
+        assertThat(count("vigil.matcher.alerts", "outcome", "emitted")).isEqualTo(1);
+    }
+
+    @Test
+    void aFaceBelowTheThresholdRaisesNone() {
+        sight("gate", 1, T0, Vectors.withSimilarity(jane, 0.35, random), Vectors.random(512, random));
+        assertThat(alerts.isEmpty()).isTrue();
+        assertThat(count("vigil.matcher.faces", "outcome", "unmatched")).isEqualTo(2);
+    }
+
+    @Test
+    void aSecondSightingWithinTheCooldownIsSuppressedAndOneAfterItAlertsAgain() {
+        sight("gate", 1, T0, Vectors.withSimilarity(jane, 0.8, random));
+        sight("gate", 2, T0 + 59_000, Vectors.withSimilarity(jane, 0.8, random));
+        sight("lobby", 1, T0 + 59_000, Vectors.withSimilarity(jane, 0.8, random));
+        sight("gate", 3, T0 + 60_000, Vectors.withSimilarity(jane, 0.8, random));
+        List<Alert> out = alerts.readValuesToList();
+        assertThat(out).extracting(a -> a.cameraId() + "#" + a.frameSequence()).containsExactly("gate#1", "lobby#1", "gate#3");
+        assertThat(count("vigil.matcher.alerts", "outcome", "suppressed")).isEqualTo(1);
+    }
+
+    @Test
+    void aPersonsOwnThresholdWinsOverTheGlobalOne() {
+        float[] strict = Vectors.random(512, random);
+        float[] lenient = Vectors.random(512, random);
+        enrol("p-strict", "Strict", 0.9, strict);
+        enrol("p-lenient", "Lenient", 0.25, lenient);
+        sight("gate", 1, T0, Vectors.withSimilarity(strict, 0.85, random));
+        sight("gate", 2, T0, Vectors.withSimilarity(lenient, 0.3, random));
+        List<Alert> out = alerts.readValuesToList();
+        assertThat(out).extracting(Alert::personId).containsExactly("p-lenient");
+        assertThat(out.get(0).threshold()).isEqualTo(0.25);
+    }
+
+    @Test
+    void aRemovedPersonRaisesNoMoreAlerts() {
+        watchlist.pipeInput("p-jane", (WatchlistEntry) null);
+        sight("gate", 1, T0, Vectors.withSimilarity(jane, 0.9, random));
+        assertThat(alerts.isEmpty()).isTrue();
+        sight("gate", 2, T0, Vectors.withSimilarity(john, 0.9, random));
+        assertThat(alerts.readValuesToList()).extracting(Alert::personId).containsExactly("p-john");
+    }
+
+    @Test
+    void reEnrolmentReplacesTheEmbeddings() {
+        float[] newJane = Vectors.random(512, random);
+        enrol("p-jane", "Jane Doe", null, newJane);
+        sight("gate", 1, T0, Vectors.withSimilarity(jane, 0.9, random));
+        assertThat(alerts.isEmpty()).isTrue();
+        sight("gate", 2, T0, Vectors.withSimilarity(newJane, 0.9, random));
+        assertThat(alerts.readValuesToList()).extracting(Alert::personId).containsExactly("p-jane");
+    }
+
+    @Test
+    void malformedInputGoesToTheDeadLetterTopicAndIsCounted() {
+        faces.pipeInput("gate", "not faces".getBytes(StandardCharsets.UTF_8));
+        byte[] truncated = java.util.Arrays.copyOf(new FrameFacesSerde().encode(new FrameFaces("gate", 1, T0, T0, 10, 10,
+                List.of())), 20);
+        faces.pipeInput("gate", truncated);
+        sight("gate", 2, T0, Vectors.random(128, random));
+        sight("gate", 3, T0, Vectors.withSimilarity(jane, 0.9, random));
+
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).extracting(r -> new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                .containsExactly("unknown-version", "corrupt-record", "dimension-mismatch");
+        assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("gate");
+        assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.SOURCE_TOPIC).value(), StandardCharsets.UTF_8))
+                .isEqualTo(topics.faces.name());
+        assertThat(registry.get("vigil.dlq.records").tag("reason", "dimension-mismatch").counter().count()).isEqualTo(1);
+        assertThat(alerts.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void anInvalidWatchlistRecordIsSkippedAndCounted() {
+        driver.createInputTopic(topics.watchlist.name(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput("p-bad", "{\"personId\":\"p-bad\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(registry.get("vigil.matcher.watchlist.invalid").counter().count()).isEqualTo(1);
+        assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(2);
+    }
+}
