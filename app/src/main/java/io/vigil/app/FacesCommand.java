@@ -129,14 +129,16 @@ final class FacesCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "B")
         Path b;
 
-        @Option(names = "--threshold", paramLabel = "COSINE", description = "match threshold (default ${DEFAULT-VALUE})")
-        double threshold = Similarity.DEFAULT_THRESHOLD;
+        @Option(names = "--threshold", paramLabel = "COSINE",
+                description = "match threshold (default: VIGIL_MATCHER_THRESHOLD, else " + Similarity.DEFAULT_THRESHOLD + ")")
+        Double threshold;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
+            double threshold = this.threshold != null ? this.threshold : Settings.fromEnvironment().matcher().threshold();
             try (FaceAnalyzer analyzer = analyzer()) {
                 float[] ea = largest(analyzer, a);
                 float[] eb = largest(analyzer, b);

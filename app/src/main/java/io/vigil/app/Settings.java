@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.inference.worker.InferenceConfig;
+import io.vigil.matcher.MatcherConfig;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.config.ConfigReader;
 
@@ -8,10 +9,12 @@ import io.vigil.runtime.config.ConfigReader;
  * Every configuration section, parsed together so that all problems (and unknown keys) are reported at once,
  * whichever stage this process runs: one environment file can serve every service of a deployment.
  */
-public record Settings(CommonConfig common, InferenceConfig inference) {
+public record Settings(CommonConfig common, InferenceConfig inference, MatcherConfig matcher) {
 
     public static Settings load(ConfigReader reader) {
-        Settings s = new Settings(CommonConfig.from(reader), InferenceConfig.from(reader));
+        CommonConfig common = CommonConfig.from(reader);
+        Settings s = new Settings(common, InferenceConfig.from(reader),
+                MatcherConfig.from(reader, common.topicPrefix(), common.home()));
         reader.finish();
         return s;
     }
@@ -21,7 +24,7 @@ public record Settings(CommonConfig common, InferenceConfig inference) {
     }
 
     public Settings withCommon(CommonConfig c) {
-        return new Settings(c, inference);
+        return new Settings(c, inference, matcher);
     }
 
     public Settings withBootstrap(String bootstrap) {
@@ -30,5 +33,13 @@ public record Settings(CommonConfig common, InferenceConfig inference) {
 
     public Settings withHttpPort(Integer port) {
         return port == null ? this : withCommon(common.withHttpPort(port));
+    }
+
+    /** The bootstrap servers, or a user error saying how to give them. */
+    public String requireBootstrap() {
+        if (common.bootstrap() == null) {
+            throw new UserException("no Kafka to connect to: set VIGIL_KAFKA_BOOTSTRAP or --bootstrap", 2);
+        }
+        return common.bootstrap();
     }
 }

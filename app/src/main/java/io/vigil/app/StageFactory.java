@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.inference.worker.InferenceStage;
+import io.vigil.matcher.MatcherStage;
 import io.vigil.runtime.lifecycle.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,9 @@ final class StageFactory {
         switch (kind) {
             case INFERENCE -> {
                 return Optional.of(new InferenceStage(s.common(), s.inference(), context.topics(), context.registry()));
+            }
+            case MATCHER -> {
+                return Optional.of(new MatcherStage(s.common(), s.matcher(), context.topics(), context.registry()));
             }
             default -> {
                 LOG.warn("The {} stage is not part of this build yet; skipping it", kind.label());
