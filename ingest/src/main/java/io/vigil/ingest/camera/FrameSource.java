@@ -1,0 +1,32 @@
+package io.vigil.ingest.camera;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/** A decoded video stream. */
+interface FrameSource extends AutoCloseable {
+    /** A decoded frame and its stream timestamp in microseconds. */
+    record Decoded(Mat image, long timestampMicros) {
+    }
+
+    /**
+     * The next frame; blocks at most the configured timeout.
+     *
+     * @throws StreamException when the stream ended, broke or stalled
+     */
+    Decoded next() throws StreamException;
+
+    /** True for files: they are paced to real time, a live stream paces itself. */
+    boolean needsPacing();
+
+    @Override
+    void close();
+
+    /** The stream cannot be opened or read; the message is FFmpeg's reason or what was observed. */
+    final class StreamException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StreamException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

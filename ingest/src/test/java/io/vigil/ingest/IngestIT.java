@@ -1,0 +1,233 @@
+package io.vigil.ingest;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.api.camera.CameraSpec;
+import io.vigil.api.camera.CameraState;
+import io.vigil.api.camera.CameraStatus;
+import io.vigil.api.frame.Frame;
+import io.vigil.api.topic.TopicSetup;
+import io.vigil.api.topic.VigilTopics;
+import io.vigil.broker.EmbeddedKafka;
+import io.vigil.broker.EmbeddedKafkaExtension;
+import io.vigil.ingest.sample.RtspServer;
+import io.vigil.ingest.sample.SampleClip;
+import io.vigil.runtime.config.CommonConfig;
+import io.vigil.runtime.config.ConfigReader;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Ingest against real GStreamer RTSP cameras and the real broker. */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class IngestIT {
+    private static Path clip;
+    private static RtspServer camA;
+    private static RtspServer camB;
+
+    @BeforeAll
+    static void cameras() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "clips"));
+        clip = SampleClip.build(List.of(new SampleClip.Segment(photo("grace_hopper_512x512.jpg"), 2),
+                new SampleClip.Segment(photo("john_simm.jpg"), 2)), 640, 480, 10, dir.resolve("faces-" + UUID.randomUUID() + ".h264"));
+        camA = RtspServer.start(clip, "/a", 10);
+        camB = RtspServer.start(clip, "/b", 10);
+    }
+
+    @AfterAll
+    static void stop() {
+        camA.close();
+        camB.close();
+    }
+
+    static byte[] photo(String name) throws Exception {
+        try (InputStream in = IngestIT.class.getResourceAsStream("/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    record Env(VigilTopics topics, String bootstrap) {
+        CommonConfig common(String instance) {
+            return CommonConfig.from(new ConfigReader(Map.of("VIGIL_INSTANCE_ID", instance))).withBootstrap(bootstrap);
+        }
+
+        void register(CameraSpec spec) throws Exception {
+            try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                p.send(new ProducerRecord<>(topics.cameras.name(), spec.id(), topics.cameras.valueSerde().serializer()
+                        .serialize("", spec))).get();
+            }
+        }
+
+        void raw(String key, byte[] value) throws Exception {
+            try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                p.send(new ProducerRecord<>(topics.cameras.name(), key, value)).get();
+            }
+        }
+
+        <V> KafkaConsumer<String, V> reader(String topic, org.apache.kafka.common.serialization.Deserializer<V> d) {
+            KafkaConsumer<String, V> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    new org.apache.kafka.common.serialization.StringDeserializer(), d);
+            c.subscribe(List.of(topic));
+            return c;
+        }
+    }
+
+    static Env env(EmbeddedKafka kafka, String prefix) throws Exception {
+        VigilTopics topics = new VigilTopics(prefix);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicSetup(admin, (short) 1).ensure(topics.specs());
+        }
+        return new Env(topics, kafka.bootstrapServers());
+    }
+
+    static IngestConfig config() {
+        return IngestConfig.from(new ConfigReader(Map.of("VIGIL_INGEST_TIMEOUT", "2s", "VIGIL_INGEST_BACKOFF_MIN", "200ms",
+                "VIGIL_INGEST_BACKOFF_MAX", "1s")));
+    }
+
+    @Test
+    void publishesSampledFramesAndSurvivesKillsStallsAndBadUrls(EmbeddedKafka kafka) throws Exception {
+        Env env = env(kafka, "ing1.");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int deadPort = RtspServer.freePort();
+        env.register(new CameraSpec("cam-a", camA.url(), 2, 320, false, Map.of()));
+        env.register(new CameraSpec("cam-bad", "rtsp://127.0.0.1:" + deadPort + "/nothing", 2, 0, false, Map.of()));
+        env.raw("cam-broken", "{not json".getBytes(StandardCharsets.UTF_8));
+        List<CameraStatus> statuses = new CopyOnWriteArrayList<>();
+        List<Frame> frames = new ArrayList<>();
+        List<Long> timestamps = new ArrayList<>();
+
+        try (IngestStage ingest = new IngestStage(env.common("w1"), config(), env.topics(), registry, Clock.systemUTC());
+             KafkaConsumer<String, Frame> fr = env.reader(env.topics().frames.name(), env.topics().frames.valueSerde().deserializer());
+             KafkaConsumer<String, CameraStatus> st = env.reader(env.topics().cameraStatus.name(),
+                     env.topics().cameraStatus.valueSerde().deserializer())) {
+            ingest.start();
+            Runnable pollStatus = () -> st.poll(Duration.ofMillis(50)).forEach(r -> statuses.add(r.value()));
+
+            // 1. frames at the configured rate, keyed by camera, with capture timestamps, scaled to max width
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                for (ConsumerRecord<String, Frame> r : fr.poll(Duration.ofMillis(200))) {
+                    assertThat(r.key()).isEqualTo("cam-a");
+                    assertThat(r.timestamp()).isEqualTo(r.value().captureTimeMs());
+                    frames.add(r.value());
+                }
+                assertThat(frames).hasSizeGreaterThanOrEqualTo(12);
+            });
+            frames.forEach(f -> timestamps.add(f.captureTimeMs()));
+            List<Long> tail = timestamps.subList(2, timestamps.size());
+            double seconds = (tail.get(tail.size() - 1) - tail.get(0)) / 1000.0;
+            double rate = (tail.size() - 1) / seconds;
+            System.out.printf("cam-a: %d frames, %.2f fps published (configured 2), sizes %dx%d, %d B%n",
+                    frames.size(), rate, frames.get(0).width(), frames.get(0).height(), frames.get(0).jpeg().length);
+            assertThat(rate).isBetween(1.6, 2.4);
+            assertThat(frames).allSatisfy(f -> assertThat(f.width()).isEqualTo(320));
+            assertThat(frames.get(0).jpeg()).startsWith((byte) 0xff, (byte) 0xd8);
+            for (int i = 1; i < frames.size(); i++) {
+                assertThat(frames.get(i).sequence()).isGreaterThan(frames.get(i - 1).sequence());
+                assertThat(frames.get(i).captureTimeMs()).isGreaterThan(frames.get(i - 1).captureTimeMs());
+            }
+
+            // 2. a bad URL fails that camera only, with FFmpeg's reason; the broken record is counted and skipped
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                pollStatus.run();
+                assertThat(statuses).anySatisfy(s -> {
+                    assertThat(s.cameraId()).isEqualTo("cam-bad");
+                    assertThat(s.state()).isEqualTo(CameraState.FAILED);
+                    assertThat(s.reason()).isNotBlank();
+                });
+            });
+            System.out.println("cam-bad reason: " + statuses.stream().filter(s -> s.cameraId().equals("cam-bad")
+                    && s.reason() != null).findFirst().orElseThrow().reason());
+            assertThat(registry.get("vigil.ingest.cameras.invalid").counter().count()).isEqualTo(1);
+            assertThat(ingest.cameras()).containsExactlyInAnyOrder("cam-a", "cam-bad");
+
+            // 3. the server is killed: the camera reconnects; restarted, it streams again and frames resume
+            camA.stop();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                pollStatus.run();
+                assertThat(statuses).anyMatch(s -> s.cameraId().equals("cam-a") && s.state() == CameraState.RECONNECTING);
+            });
+            statuses.clear();
+            camA.start();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                pollStatus.run();
+                assertThat(statuses).anyMatch(s -> s.cameraId().equals("cam-a") && s.state() == CameraState.STREAMING);
+            });
+            int before = frames.size();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                fr.poll(Duration.ofMillis(200)).forEach(r -> frames.add(r.value()));
+                assertThat(frames.size()).isGreaterThan(before + 3);
+            });
+            assertThat(registry.get("vigil.ingest.reconnects").tag("camera", "cam-a").counter().count()).isPositive();
+
+            // 4. the server stalls (SIGSTOP): detected within the timeout, and the status says so
+            statuses.clear();
+            long stalledAt = System.currentTimeMillis();
+            camA.pause();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                pollStatus.run();
+                assertThat(statuses).anyMatch(s -> s.cameraId().equals("cam-a") && s.state() == CameraState.RECONNECTING);
+            });
+            CameraStatus stall = statuses.stream().filter(s -> s.state() == CameraState.RECONNECTING).findFirst().orElseThrow();
+            // TCP buffers on both ends still hold a few seconds of video after SIGSTOP; the stall counts from when
+            // data stops arriving, and must be declared within the 2 s timeout of that (plus scheduling slack)
+            System.out.printf("stall reported %d ms after SIGSTOP: %s%n", stall.atMs() - stalledAt, stall.reason());
+            java.util.regex.Matcher waited = java.util.regex.Pattern.compile("no data for (\\d+) ms").matcher(stall.reason());
+            assertThat(waited.find()).as(stall.reason()).isTrue();
+            assertThat(Long.parseLong(waited.group(1))).isBetween(1_800L, 3_000L);
+            assertThat(stall.atMs() - stalledAt).isLessThan(15_000);
+            camA.resume();
+        }
+    }
+
+    @Test
+    void twoWorkersSplitTheCamerasAndTakeOverWhenOneStops(EmbeddedKafka kafka) throws Exception {
+        Env env = env(kafka, "ing2.");
+        for (int i = 0; i < 6; i++) {
+            env.register(new CameraSpec("c" + i, (i % 2 == 0 ? camA : camB).url(), 1, 160, true, Map.of()));
+        }
+        try (IngestStage w1 = new IngestStage(env.common("w1"), config(), env.topics(), new SimpleMeterRegistry(), Clock.systemUTC())) {
+            w1.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> w1.cameras().size() == 6);
+            try (IngestStage w2 = new IngestStage(env.common("w2"), config(), env.topics(), new SimpleMeterRegistry(), Clock.systemUTC())) {
+                w2.start();
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    assertThat(w1.cameras()).isNotEmpty();
+                    assertThat(w2.cameras()).isNotEmpty();
+                    assertThat(w1.cameras().size() + w2.cameras().size()).isEqualTo(6);
+                    assertThat(w1.cameras()).doesNotContainAnyElementsOf(w2.cameras());
+                });
+                System.out.println("split: w1=" + w1.cameras() + " w2=" + w2.cameras());
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> w1.cameras().size() == 6);
+        }
+    }
+}
