@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.inference.worker.InferenceConfig;
+import io.vigil.ingest.IngestConfig;
 import io.vigil.matcher.MatcherConfig;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.config.ConfigReader;
@@ -9,11 +10,11 @@ import io.vigil.runtime.config.ConfigReader;
  * Every configuration section, parsed together so that all problems (and unknown keys) are reported at once,
  * whichever stage this process runs: one environment file can serve every service of a deployment.
  */
-public record Settings(CommonConfig common, InferenceConfig inference, MatcherConfig matcher) {
+public record Settings(CommonConfig common, IngestConfig ingest, InferenceConfig inference, MatcherConfig matcher) {
 
     public static Settings load(ConfigReader reader) {
         CommonConfig common = CommonConfig.from(reader);
-        Settings s = new Settings(common, InferenceConfig.from(reader),
+        Settings s = new Settings(common, IngestConfig.from(reader), InferenceConfig.from(reader),
                 MatcherConfig.from(reader, common.topicPrefix(), common.home()));
         reader.finish();
         return s;
@@ -24,7 +25,7 @@ public record Settings(CommonConfig common, InferenceConfig inference, MatcherCo
     }
 
     public Settings withCommon(CommonConfig c) {
-        return new Settings(c, inference, matcher);
+        return new Settings(c, ingest, inference, matcher);
     }
 
     public Settings withBootstrap(String bootstrap) {

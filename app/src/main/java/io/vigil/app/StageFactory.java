@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.inference.worker.InferenceStage;
+import io.vigil.ingest.IngestStage;
 import io.vigil.matcher.MatcherStage;
 import io.vigil.runtime.lifecycle.Stage;
 import org.slf4j.Logger;
@@ -20,6 +21,10 @@ final class StageFactory {
         switch (kind) {
             case INFERENCE -> {
                 return Optional.of(new InferenceStage(s.common(), s.inference(), context.topics(), context.registry()));
+            }
+            case INGEST -> {
+                return Optional.of(new IngestStage(s.common(), s.ingest(), context.topics(), context.registry(),
+                        java.time.Clock.systemUTC()));
             }
             case MATCHER -> {
                 return Optional.of(new MatcherStage(s.common(), s.matcher(), context.topics(), context.registry()));

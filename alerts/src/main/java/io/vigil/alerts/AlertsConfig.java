@@ -1,0 +1,47 @@
+package io.vigil.alerts;
+
+import io.vigil.runtime.config.ConfigReader;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The alerts service's settings ({@code VIGIL_ALERTS_*}).
+ *
+ * @param webhooks       URLs that receive every alert as a signed JSON POST
+ * @param secret         HMAC-SHA256 key of the signature header; null = unsigned (a warning is logged)
+ * @param attempts       tries per webhook before the alert goes to the dead-letter topic
+ * @param backoffMin     first retry delay; doubles per try
+ * @param backoffMax     retry delay cap
+ * @param requestTimeout one webhook request's timeout
+ * @param token          bearer token the page, stream and recent endpoints require; null = open
+ * @param recent         alerts kept in memory for /alerts/recent and for a newly opened page
+ */
+public record AlertsConfig(List<URI> webhooks, String secret, int attempts, Duration backoffMin, Duration backoffMax,
+                           Duration requestTimeout, String token, int recent) {
+
+    public static AlertsConfig from(ConfigReader r) {
+        List<URI> hooks = new java.util.ArrayList<>();
+        for (String u : r.list("VIGIL_ALERTS_WEBHOOKS", List.of())) {
+            try {
+                URI uri = URI.create(u);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                    throw new IllegalArgumentException("scheme must be http or https");
+                }
+                hooks.add(uri);
+            } catch (IllegalArgumentException e) {
+                r.problem("VIGIL_ALERTS_WEBHOOKS entry '" + u + "' is invalid (" + e.getMessage()
+                        + "); give comma-separated http(s) URLs");
+            }
+        }
+        return new AlertsConfig(hooks,
+                r.string("VIGIL_ALERTS_WEBHOOK_SECRET", null),
+                r.intValue("VIGIL_ALERTS_ATTEMPTS", 6, 1, 100),
+                r.duration("VIGIL_ALERTS_BACKOFF_MIN", Duration.ofMillis(500), Duration.ofMillis(1), Duration.ofMinutes(1)),
+                r.duration("VIGIL_ALERTS_BACKOFF_MAX", Duration.ofSeconds(30), Duration.ofMillis(1), Duration.ofMinutes(10)),
+                r.duration("VIGIL_ALERTS_WEBHOOK_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1)),
+                r.string("VIGIL_ALERTS_TOKEN", null),
+                r.intValue("VIGIL_ALERTS_RECENT", 200, 1, 100_000));
+    }
+}

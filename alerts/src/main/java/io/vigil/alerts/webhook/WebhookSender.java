@@ -1,0 +1,87 @@
+package io.vigil.alerts.webhook;
+
+import io.vigil.alerts.AlertsConfig;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Delivers one JSON body to one URL: POST, signed, retried on network errors, 5xx and 429 with exponential
+ * backoff (with jitter, capped) up to the configured attempts. 4xx other than 408/429 is final: retrying
+ * would not help.
+ */
+public final class WebhookSender {
+    private final HttpClient client;
+    private final AlertsConfig config;
+    private final Clock clock;
+    private final RetryListener listener;
+
+    /** Observes retries (for metrics). */
+    public interface RetryListener {
+        void retrying(URI url, int attempt, String reason);
+    }
+
+    /** How a delivery ended. */
+    public record Outcome(URI url, boolean delivered, int attempts, String detail) {
+    }
+
+    public WebhookSender(HttpClient client, AlertsConfig config, Clock clock, RetryListener listener) {
+        this.client = client;
+        this.config = config;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    public CompletableFuture<Outcome> send(URI url, String alertId, byte[] body) {
+        return attempt(url, alertId, body, 1);
+    }
+
+    private CompletableFuture<Outcome> attempt(URI url, String alertId, byte[] body, int n) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(config.requestTimeout())
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "vigil-alerts")
+                .header("X-Vigil-Alert-Id", alertId)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (config.secret() != null) {
+            req.header(Signature.HEADER, Signature.header(config.secret(), clock.millis() / 1000, body));
+        }
+        return client.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding()).handle((resp, err) -> {
+            if (err == null && resp.statusCode() / 100 == 2) {
+                return CompletableFuture.completedFuture(new Outcome(url, true, n, "HTTP " + resp.statusCode()));
+            }
+            String reason = err != null ? rootCause(err) : "HTTP " + resp.statusCode();
+            boolean retriable = err != null || resp.statusCode() >= 500 || resp.statusCode() == 429 || resp.statusCode() == 408;
+            if (!retriable || n >= config.attempts()) {
+                return CompletableFuture.completedFuture(new Outcome(url, false, n,
+                        reason + (retriable ? " after " + n + " attempts" : " (not retried)")));
+            }
+            listener.retrying(url, n, reason);
+            return attempt(url, alertId, body, n + 1, delay(n));
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<Outcome> attempt(URI url, String alertId, byte[] body, int n, long delayMs) {
+        Executor later = CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS);
+        return CompletableFuture.supplyAsync(() -> attempt(url, alertId, body, n), later).thenCompose(f -> f);
+    }
+
+    long delay(int attempt) {
+        long cap = config.backoffMax().toMillis();
+        long d = Math.min(cap, config.backoffMin().toMillis() << Math.min(attempt - 1, 20));
+        return d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
+    }
+
+    private static String rootCause(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}
