@@ -252,7 +252,13 @@ class AlertsIT {
             HttpResponse<String> recent = client.send(HttpRequest.newBuilder(URI.create(base + "/alerts/recent?limit=2&token=t0ken")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(recent.statusCode()).isEqualTo(200);
-            assertThat(recent.body()).contains(sent[3].alertId(), sent[2].alertId()).doesNotContain(sent[0].alertId());
+            assertThat(io.vigil.api.serde.JsonSerde.MAPPER.readTree(recent.body()).size()).isEqualTo(2);
+            HttpResponse<String> door = client.send(HttpRequest.newBuilder(URI.create(base + "/alerts/recent?limit=10&camera=door"))
+                    .header("Authorization", "Bearer t0ken").build(), HttpResponse.BodyHandlers.ofString());
+            var doorAlerts = io.vigil.api.serde.JsonSerde.MAPPER.readTree(door.body());
+            assertThat(doorAlerts.size()).isEqualTo(2);
+            assertThat(doorAlerts.get(0).get("alertId").asText()).as("newest first").isEqualTo(sent[3].alertId());
+            assertThat(doorAlerts.get(1).get("alertId").asText()).isEqualTo(sent[1].alertId());
             a.interrupt();
             b.interrupt();
         }
