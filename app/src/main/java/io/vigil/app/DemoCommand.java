@@ -1,24 +1,138 @@
 package io.vigil.app;
 
+import io.vigil.api.alert.Alert;
+import io.vigil.api.camera.CameraSpec;
+import io.vigil.api.watchlist.WatchlistEntry;
+import io.vigil.ingest.sample.RtspServer;
+import io.vigil.runtime.kafka.KafkaClients;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs the whole pipeline on this machine: an embedded broker (data in VIGIL_HOME/kafka),",
-                "every stage, and prints where to look. Ctrl-C stops everything."})
+        description = {"Runs the whole pipeline on this machine: an embedded Kafka broker (data kept in VIGIL_HOME/kafka),",
+                "a sample RTSP camera streaming a clip of the bundled photos, every stage, and a demo watchlist.",
+                "Prints each alert as it happens and where to look. Ctrl-C stops everything."})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--http-port", paramLabel = "PORT", description = "port of the page, /metrics and /health (default 9400; 0 = any)")
+    @Option(names = "--http-port", paramLabel = "PORT", description = "port of the alerts page, /metrics and /health (default 9400; 0 = any)")
     Integer httpPort;
 
+    @Option(names = "--camera", paramLabel = "URL", description = "watch this stream instead of the sample camera")
+    String cameraUrl;
+
+    @Option(names = "--video", paramLabel = "FILE", description = "watch this video file (played in real time) instead")
+    Path video;
+
+    @Option(names = "--watchlist", paramLabel = "DIR", description = "enrol these people (one folder each) instead of the demo ones")
+    Path watchlistDir;
+
+    @Option(names = "--fps", defaultValue = "5", description = "frames per second to analyse (default ${DEFAULT-VALUE})")
+    double fps;
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
+        if (cameraUrl != null && video != null) {
+            throw new UserException("give --camera or --video, not both", 2);
+        }
+        if (video != null && !Files.isReadable(video)) {
+            throw new UserException("cannot read the video " + video, 2);
+        }
         Settings settings = Settings.fromEnvironment().withHttpPort(httpPort);
-        Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, true).closeOnShutdown();
-        System.out.printf("Vigil demo running. Kafka: %s%n  metrics: http://127.0.0.1:%d/metrics%n  Ctrl-C stops.%n",
-                pipeline.bootstrap(), pipeline.httpPort());
+        Path home = settings.common().home();
+        Files.createDirectories(home);
+        String url = cameraUrl != null ? cameraUrl : video != null ? "file://" + video.toAbsolutePath() : null;
+        RtspServer sample = null;
+        if (url == null) {
+            sample = RtspServer.start(DemoAssets.clip(home), "/demo", 10);
+            url = sample.url();
+        }
+        List<String> problems = CameraSpec.problems("demo-cam", url, fps, 0);
+        if (!problems.isEmpty()) {
+            throw new UserException(String.join("; ", problems), 2);
+        }
+        Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, true);
+        Settings live = pipeline.settings();
+        if (sample != null) {
+            pipeline.onClose(sample);
+        }
+        pipeline.closeOnShutdown();
+        int enrolled = enrol(live, watchlistDir != null ? watchlistDir : DemoAssets.watchlist(home));
+        CameraCommand.publish(live, "demo-cam", new CameraSpec("demo-cam", url, fps, 1280, false, Map.of()));
+        Thread tail = new Thread(() -> printAlerts(live), "demo-alerts");
+        tail.setDaemon(true);
+        tail.start();
+        System.out.printf("%nVigil demo running.%n  camera:      demo-cam  %s%n  watchlist:   %d people%n"
+                        + "  alerts page: http://127.0.0.1:%d/%n  metrics:     http://127.0.0.1:%d/metrics%n"
+                        + "  Kafka:       %s (data in %s)%nAlerts appear below as they happen. Ctrl-C stops everything.%n%n",
+                CameraSpec.maskPassword(url), enrolled, pipeline.httpPort(), pipeline.httpPort(), pipeline.bootstrap(),
+                home.resolve("kafka"));
         pipeline.awaitStopped();
         return 0;
+    }
+
+    private static int enrol(Settings settings, Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new UserException(dir + " is not a directory; give a folder with one sub-folder of photos per person", 2);
+        }
+        List<Path> people;
+        try (Stream<Path> l = Files.list(dir)) {
+            people = l.filter(Files::isDirectory).sorted().toList();
+        }
+        int n = 0;
+        try (Enroller enroller = new Enroller(settings.inference())) {
+            for (Path person : people) {
+                List<float[]> embeddings = new ArrayList<>();
+                try (Stream<Path> l = Files.list(person)) {
+                    for (Path photo : l.filter(Files::isRegularFile).sorted().toList()) {
+                        try {
+                            embeddings.add(enroller.embed(photo, true));
+                        } catch (UserException e) {
+                            System.err.println("demo: skipped " + e.getMessage());
+                        }
+                    }
+                }
+                String id = person.getFileName().toString();
+                if (!embeddings.isEmpty() && io.vigil.api.Ids.problem("person id", id) == null) {
+                    WatchlistCommand.publish(settings, id, new WatchlistEntry(id, id.replace('_', ' '), embeddings, null,
+                            Map.of("source", "demo"), System.currentTimeMillis()));
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static void printAlerts(Settings settings) {
+        var topics = new io.vigil.api.topic.VigilTopics(settings.common().topicPrefix());
+        Map<String, Object> props = KafkaClients.common(settings.common(), "vigil-demo-tail");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, Alert> c = new KafkaConsumer<>(props, topics.alerts.keySerde().deserializer(),
+                topics.alerts.valueSerde().deserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topics.alerts.name(), Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(parts);
+            c.seekToEnd(parts);
+            parts.forEach(c::position);
+            while (!Thread.currentThread().isInterrupted()) {
+                c.poll(Duration.ofMillis(500)).forEach(r -> System.out.println("ALERT " + AlertsCommand.Tail.line(r.value())));
+            }
+        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            System.err.println("demo: alert printer stopped: " + e.getMessage());
+        }
     }
 }

@@ -89,6 +89,11 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** Closes {@code resource} when the pipeline stops, after the stages. */
+    public void onClose(AutoCloseable resource) {
+        group.addFirst(resource);
+    }
+
     public Pipeline closeOnShutdown() {
         group.closeOnShutdown();
         return this;

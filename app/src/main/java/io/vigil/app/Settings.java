@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.alerts.AlertsConfig;
 import io.vigil.inference.worker.InferenceConfig;
 import io.vigil.ingest.IngestConfig;
 import io.vigil.matcher.MatcherConfig;
@@ -10,12 +11,13 @@ import io.vigil.runtime.config.ConfigReader;
  * Every configuration section, parsed together so that all problems (and unknown keys) are reported at once,
  * whichever stage this process runs: one environment file can serve every service of a deployment.
  */
-public record Settings(CommonConfig common, IngestConfig ingest, InferenceConfig inference, MatcherConfig matcher) {
+public record Settings(CommonConfig common, IngestConfig ingest, InferenceConfig inference, MatcherConfig matcher,
+                       AlertsConfig alerts) {
 
     public static Settings load(ConfigReader reader) {
         CommonConfig common = CommonConfig.from(reader);
         Settings s = new Settings(common, IngestConfig.from(reader), InferenceConfig.from(reader),
-                MatcherConfig.from(reader, common.topicPrefix(), common.home()));
+                MatcherConfig.from(reader, common.topicPrefix(), common.home()), AlertsConfig.from(reader));
         reader.finish();
         return s;
     }
@@ -25,7 +27,7 @@ public record Settings(CommonConfig common, IngestConfig ingest, InferenceConfig
     }
 
     public Settings withCommon(CommonConfig c) {
-        return new Settings(c, ingest, inference, matcher);
+        return new Settings(c, ingest, inference, matcher, alerts);
     }
 
     public Settings withBootstrap(String bootstrap) {

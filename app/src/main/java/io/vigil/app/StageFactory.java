@@ -1,18 +1,14 @@
 package io.vigil.app;
 
 import io.vigil.inference.worker.InferenceStage;
+import io.vigil.alerts.AlertsStage;
 import io.vigil.ingest.IngestStage;
 import io.vigil.matcher.MatcherStage;
 import io.vigil.runtime.lifecycle.Stage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Optional;
 
 /** Builds each stage from its configuration: the one place that knows every stage's constructor. */
 final class StageFactory {
-    private static final Logger LOG = LoggerFactory.getLogger(StageFactory.class);
-
     private StageFactory() {
     }
 
@@ -29,10 +25,11 @@ final class StageFactory {
             case MATCHER -> {
                 return Optional.of(new MatcherStage(s.common(), s.matcher(), context.topics(), context.registry()));
             }
-            default -> {
-                LOG.warn("The {} stage is not part of this build yet; skipping it", kind.label());
-                return Optional.empty();
+            case ALERTS -> {
+                return Optional.of(new AlertsStage(s.common(), s.alerts(), context.topics(), context.registry(),
+                        context.http(), java.time.Clock.systemUTC()));
             }
+            default -> throw new IllegalArgumentException("not a single stage: " + kind);
         }
     }
 }

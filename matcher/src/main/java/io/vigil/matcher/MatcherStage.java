@@ -33,6 +33,9 @@ public final class MatcherStage implements Stage {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> LOG.info("Matcher {} -> {}", before, now));
+        // state-store meters carry a store-type tag key that differs between RocksDB and in-memory stores, which
+        // Prometheus cannot hold under one name: keep the thread, task and client meters only
+        registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyNameStartsWith("kafka.stream.state"));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
     }

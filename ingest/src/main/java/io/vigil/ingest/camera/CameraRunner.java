@@ -102,6 +102,13 @@ public final class CameraRunner implements AutoCloseable {
                             firstTs = d.timestampMicros();
                         }
                         long captureMs = anchorMs + (d.timestampMicros() - firstTs) / 1000;
+                        long now = clock.millis();
+                        if (captureMs > now && !source.needsPacing()) {
+                            // frames buffered while the stream was probed arrive in a burst: a live frame cannot
+                            // be captured in the future, so pull the anchor back
+                            anchorMs -= captureMs - now;
+                            captureMs = now;
+                        }
                         if (source.needsPacing()) {
                             long ahead = captureMs - clock.millis();
                             if (ahead > 0) {

@@ -24,6 +24,11 @@ public final class StageGroup implements AutoCloseable {
         started.push(running);
     }
 
+    /** Registers something to close last, after everything registered so far (e.g. a test camera). */
+    public synchronized void addFirst(AutoCloseable running) {
+        started.addLast(running);
+    }
+
     public synchronized void start(Stage stage) {
         stage.start();
         started.push(stage);
