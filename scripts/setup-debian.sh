@@ -5,9 +5,15 @@
 #   prometheus, promtool   dashboards and alert rules checked against a real Prometheus
 #   chromium               the live alerts page tested in a real browser
 #   docker-compose         validates docker-compose.yml without a Docker engine
+# `setup-debian.sh demo` installs only what `vigil demo` needs (the sample camera).
 set -euo pipefail
-packages=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-bad gstreamer1.0-tools ffmpeg prometheus chromium docker-compose)
+demo=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-bad ffmpeg)
+if [[ "${1:-all}" == demo ]]; then
+  packages=("${demo[@]}")
+else
+  packages=("${demo[@]}" gstreamer1.0-tools prometheus chromium docker-compose)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -21,6 +21,9 @@ public record CommonConfig(String bootstrap, String topicPrefix, short replicati
                            String httpHost, int httpPort, Path home) {
 
     public static CommonConfig from(ConfigReader r) {
+        // read by logback.xml and by the ./vigil launcher, not here: named so they are not reported as unknown
+        r.string("VIGIL_LOG_LEVEL", null);
+        r.string("VIGIL_JAVA_OPTS", null);
         String prefix = r.string("VIGIL_TOPIC_PREFIX", "vigil.");
         if (!prefix.matches("[A-Za-z0-9._-]*")) {
             r.problem("VIGIL_TOPIC_PREFIX=" + prefix + " is invalid: use only A-Z a-z 0-9 . _ - (default vigil.)");
