@@ -139,10 +139,12 @@ class IngestIT {
                     assertThat(r.timestamp()).isEqualTo(r.value().captureTimeMs());
                     frames.add(r.value());
                 }
-                assertThat(frames).hasSizeGreaterThanOrEqualTo(12);
+                assertThat(frames).hasSizeGreaterThanOrEqualTo(16);
             });
             frames.forEach(f -> timestamps.add(f.captureTimeMs()));
-            List<Long> tail = timestamps.subList(2, timestamps.size());
+            // frames buffered while FFmpeg probed the stream come in a burst at connect; their capture times are
+            // clamped to "now" (never in the future), so the rate is measured once the stream runs live
+            List<Long> tail = timestamps.subList(6, timestamps.size());
             double seconds = (tail.get(tail.size() - 1) - tail.get(0)) / 1000.0;
             double rate = (tail.size() - 1) / seconds;
             System.out.printf("cam-a: %d frames, %.2f fps published (configured 2), sizes %dx%d, %d B%n",

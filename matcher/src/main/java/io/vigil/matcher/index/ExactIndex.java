@@ -16,6 +16,7 @@ public final class ExactIndex implements VectorIndex {
 
     private final Map<String, float[][]> entries = new LinkedHashMap<>();
     private volatile Snapshot snapshot = Snapshot.EMPTY;
+    private volatile boolean dirty;
 
     @Override
     public synchronized void upsert(String personId, float[][] embeddings) {
@@ -33,6 +34,15 @@ public final class ExactIndex implements VectorIndex {
         rebuild();
     }
 
+    /**
+     * Bulk loading for benchmarks and start-up: adds without rebuilding; the next search-visible state comes with
+     * {@link #upsert} or {@link #remove}, or the first search after a load (snapshot built lazily).
+     */
+    public synchronized void upsertUnchecked(String personId, float[]... embeddings) {
+        entries.put(personId, embeddings.clone());
+        dirty = true;
+    }
+
     @Override
     public synchronized void remove(String personId) {
         if (entries.remove(personId) != null) {
@@ -40,7 +50,14 @@ public final class ExactIndex implements VectorIndex {
         }
     }
 
+    private synchronized void rebuildIfDirty() {
+        if (dirty) {
+            rebuild();
+        }
+    }
+
     private void rebuild() {
+        dirty = false;
         int rows = 0;
         int dim = 0;
         for (float[][] e : entries.values()) {
@@ -65,6 +82,9 @@ public final class ExactIndex implements VectorIndex {
 
     @Override
     public Match search(float[] query) {
+        if (dirty) {
+            rebuildIfDirty();
+        }
         Snapshot s = snapshot;
         if (s.owner.length == 0) {
             return null;

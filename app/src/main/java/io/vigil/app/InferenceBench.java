@@ -1,0 +1,130 @@
+package io.vigil.app;
+
+import io.vigil.api.face.Face;
+import io.vigil.inference.face.Alignment;
+import io.vigil.inference.face.FaceAnalyzer;
+import io.vigil.inference.face.Images;
+import io.vigil.inference.model.OnnxModel;
+import io.vigil.inference.model.SessionSettings;
+import io.vigil.inference.worker.InferenceConfig;
+import org.bytedeco.opencv.opencv_core.Mat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
+@Command(name = "inference", mixinStandardHelpOptions = true,
+        description = {"Faces per second through the worker path (JPEG decode, detect, landmarks, align, embed, thumbnail)",
+                "against a bare ONNX Runtime loop over the same three models and the same images' tensors (baseline),",
+                "per-step latency, and batch sizes. Uses the configured device and models (VIGIL_INFERENCE_*)."})
+final class InferenceBench implements Callable<Integer> {
+    @Option(names = "--frames", defaultValue = "96", description = "frames per measurement (default ${DEFAULT-VALUE})")
+    int frames;
+
+    @Option(names = "--batches", split = ",", defaultValue = "1,8,32", description = "batch sizes (default ${DEFAULT-VALUE})")
+    List<Integer> batches;
+
+    @Override
+    public Integer call() {
+        InferenceConfig c = Settings.fromEnvironment().inference();
+        List<byte[]> jpegs = DemoAssets.SCENE.stream().map(s -> DemoAssets.read("scene/" + s)).toList();
+        Map<String, long[]> steps = new TreeMap<>();
+        FaceAnalyzer.Listener listener = new FaceAnalyzer.Listener() {
+            @Override
+            public void step(String step, long nanos, int items) {
+                long[] s = steps.computeIfAbsent(step, k -> new long[2]);
+                s[0] += nanos;
+                s[1]++;
+            }
+        };
+        int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(32);
+        System.out.printf("device %s, %d frames of %d photos (1 face each), threads %s%n", c.session().device(), frames,
+                jpegs.size(), c.session().intraOpThreads() == 0 ? "default" : c.session().intraOpThreads());
+        double bare;
+        try (FaceAnalyzer analyzer = new FaceAnalyzer(c.detector(), c.landmarks(), c.embedder(), c.session(), c.tiling(),
+                c.detectionThreshold(), maxBatch, c.quality(), listener)) {
+            bare = bareLoop(c, jpegs, analyzer);
+            System.out.printf("%nbare ONNX Runtime loop (batch 1, tensors prepared beforehand): %.1f faces/s%n%n", bare);
+            System.out.printf("%-6s %12s %18s%n", "batch", "faces/s", "vs bare loop");
+            for (int b : batches) {
+                run(analyzer, jpegs, b, Math.min(frames, 16)); // warm-up
+                steps.clear();
+                double fps = run(analyzer, jpegs, b, frames);
+                System.out.printf("%-6d %12.1f %17.2fx%n", b, fps, fps / bare);
+                if (b == batches.get(batches.size() - 1)) {
+                    System.out.printf("%nper-step time per frame at batch %d:%n", b);
+                    steps.forEach((k, v) -> System.out.printf("  %-10s %8.2f ms%n", k, v[0] / 1e6 / frames));
+                }
+            }
+        }
+        return 0;
+    }
+
+    private double run(FaceAnalyzer analyzer, List<byte[]> jpegs, int batch, int n) {
+        long t0 = System.nanoTime();
+        int faces = 0;
+        for (int start = 0; start < n; start += batch) {
+            List<Mat> images = new ArrayList<>();
+            for (int i = start; i < Math.min(n, start + batch); i++) {
+                images.add(Images.decode(jpegs.get(i % jpegs.size())));
+            }
+            for (List<Face> f : analyzer.analyze(images)) {
+                faces += f.size();
+            }
+            images.forEach(Mat::close);
+        }
+        return faces / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The three models on prepared tensors, one face at a time: the cost of inference alone. */
+    private double bareLoop(InferenceConfig c, List<byte[]> jpegs, FaceAnalyzer analyzer) {
+        SessionSettings s = c.session();
+        try (OnnxModel det = new OnnxModel(c.detector(), s); OnnxModel lm = new OnnxModel(c.landmarks(), s);
+             OnnxModel emb = new OnnxModel(c.embedder(), s)) {
+            List<float[][]> tensors = new ArrayList<>();
+            for (byte[] jpeg : jpegs) {
+                Mat img = Images.decode(jpeg);
+                Face face = analyzer.analyze(List.of(img)).get(0).get(0);
+                float[] d = new float[det.sampleSize()];
+                try (Mat small = Images.resized(img, 320, 240)) {
+                    Images.toPlanar(Images.pixels(small), 320 * 240, true, d, 0);
+                }
+                float[] l = new float[lm.sampleSize()];
+                try (Mat crop = Images.crop(img, (int) face.box().x1(), (int) face.box().y1(), (int) face.box().x2(), (int) face.box().y2());
+                     Mat grey = new Mat()) {
+                    cvtColor(crop, grey, COLOR_BGR2GRAY);
+                    byte[] px = Images.pixels(Images.resized(grey, 64, 64));
+                    for (int i = 0; i < px.length; i++) {
+                        l[i] = (px[i] & 0xff) / 256f;
+                    }
+                }
+                float[] e = new float[emb.sampleSize()];
+                try (Mat aligned = Alignment.align(img, face.landmarks())) {
+                    Images.toPlanar(Images.pixels(aligned), 112 * 112, false, e, 0);
+                }
+                tensors.add(new float[][]{d, l, e});
+            }
+            for (int i = 0; i < 16; i++) {
+                float[][] t = tensors.get(i % tensors.size());
+                det.run(t[0], 1);
+                lm.run(t[1], 1);
+                emb.run(t[2], 1);
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < frames; i++) {
+                float[][] t = tensors.get(i % tensors.size());
+                det.run(t[0], 1);
+                lm.run(t[1], 1);
+                emb.run(t[2], 1);
+            }
+            return frames / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.vigil.ingest.camera;
+
+import io.vigil.api.camera.CameraSpec;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerScope;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+
+/** Ingest's per-camera hot path on a file, as fast as it goes: decode every frame, sample, JPEG-encode the sampled. */
+public final class DecodeBench {
+    /** Frames decoded, frames encoded, wall seconds, CPU seconds of this thread. */
+    public record Result(long decoded, long encoded, double seconds, double cpuSeconds) {
+        public double decodedFps() {
+            return decoded / seconds;
+        }
+    }
+
+    private DecodeBench() {
+    }
+
+    public static Result run(Path file, double fps, boolean keyframesOnly, int jpegQuality) throws FrameSource.StreamException {
+        CameraSpec spec = new CameraSpec("bench", "file://" + file.toAbsolutePath(), fps, 0, keyframesOnly, Map.of());
+        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = bean.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        long decoded = 0;
+        long encoded = 0;
+        Sampler sampler = new Sampler(fps);
+        try (FfmpegSource source = FfmpegSource.open(spec, Duration.ofSeconds(10))) {
+            while (true) {
+                try (PointerScope scope = new PointerScope()) {
+                    FrameSource.Decoded d;
+                    try {
+                        d = source.next();
+                    } catch (FrameSource.StreamException e) {
+                        break; // end of file
+                    }
+                    decoded++;
+                    if (sampler.take(d.timestampMicros())) {
+                        try (BytePointer buf = new BytePointer(); IntPointer p = new IntPointer(IMWRITE_JPEG_QUALITY, jpegQuality)) {
+                            imencode(".jpg", d.image(), buf, p);
+                        }
+                        encoded++;
+                    }
+                }
+            }
+        }
+        return new Result(decoded, encoded, (System.nanoTime() - t0) / 1e9, (bean.getCurrentThreadCpuTime() - cpu0) / 1e9);
+    }
+}
