@@ -3,6 +3,7 @@ package io.vigil.alerts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vigil.alerts.stream.AlertHub;
 import io.vigil.alerts.stream.AlertRoutes;
 import io.vigil.alerts.webhook.WebhookSender;
@@ -56,6 +57,7 @@ public final class AlertsStage implements Stage {
     private KafkaProducer<byte[], byte[]> producer;
     private DeadLetterPublisher dlq;
     private WebhookSender webhooks;
+    private KafkaClientMetrics clientMetrics;
     private Thread loop;
     private volatile boolean stopping;
 
@@ -91,6 +93,8 @@ public final class AlertsStage implements Stage {
                 (url, attempt, reason) -> retries.increment());
         consumer = new KafkaConsumer<>(KafkaClients.consumer(common, "vigil-alerts", GROUP), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
+        clientMetrics = new KafkaClientMetrics(consumer);
+        clientMetrics.bindTo(registry);
         loop = new Thread(this::run, "vigil-alerts");
         loop.start();
         LOG.info("Alerts started: {} webhook(s), stream and page on the HTTP port{}", config.webhooks().size(),
@@ -181,6 +185,7 @@ public final class AlertsStage implements Stage {
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
+            clientMetrics.close();
         }
     }
 }

@@ -34,6 +34,9 @@ final class InferenceMetrics implements FaceAnalyzer.Listener {
         this.batchSize = DistributionSummary.builder("vigil.inference.batch.size")
                 .description("Frames analysed together").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
         this.faces = Counter.builder("vigil.inference.faces").description("Faces published").register(registry);
+        for (String reason : new String[]{"too-small", "low-score", "blurry", "not-a-face"}) {
+            rejected.computeIfAbsent(reason, this::rejectedCounter);
+        }
     }
 
     void device(Device device) {
@@ -59,8 +62,12 @@ final class InferenceMetrics implements FaceAnalyzer.Listener {
 
     @Override
     public void rejected(String reason) {
-        rejected.computeIfAbsent(reason, r -> Counter.builder("vigil.inference.rejected")
-                .description("Detections not embedded, by quality gate").tag("reason", r).register(registry)).increment();
+        rejected.computeIfAbsent(reason, this::rejectedCounter).increment();
+    }
+
+    private Counter rejectedCounter(String reason) {
+        return Counter.builder("vigil.inference.rejected").description("Detections not embedded, by quality gate")
+                .tag("reason", reason).register(registry);
     }
 
     void frame(String outcome, String reason) {

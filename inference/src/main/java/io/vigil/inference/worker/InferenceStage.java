@@ -1,6 +1,7 @@
 package io.vigil.inference.worker;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.inference.face.FaceAnalyzer;
 import io.vigil.runtime.config.CommonConfig;
@@ -65,8 +66,12 @@ public final class InferenceStage implements Stage {
             Map<String, Object> consumerProps = KafkaClients.consumer(common, "vigil-inference-" + i, GROUP);
             consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize());
             consumerProps.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, VigilTopics.FRAMES_MAX_MESSAGE_BYTES + 1024 * 1024);
-            InferenceWorker w = new InferenceWorker(new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer()), producer, analyzer, dlq, metrics, config, topics.frames.name(),
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+            KafkaClientMetrics clientMetrics = new KafkaClientMetrics(consumer);
+            clientMetrics.bindTo(metrics.registry());
+            resources.add(clientMetrics);
+            InferenceWorker w = new InferenceWorker(consumer, producer, analyzer, dlq, metrics, config, topics.frames.name(),
                     topics.faces.name(), Clock.systemUTC());
             Thread t = new Thread(w, "vigil-inference-" + i);
             t.setUncaughtExceptionHandler((th, e) -> LOG.error("Inference worker {} died", th.getName(), e));

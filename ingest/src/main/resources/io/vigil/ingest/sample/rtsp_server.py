@@ -89,6 +89,7 @@ def main():
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--path", default="/cam")
     p.add_argument("--fps", type=int, default=10)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
     a = p.parse_args()
     Gst.init(None)
     with open(a.file, "rb") as f:
@@ -96,7 +97,7 @@ def main():
     if not units:
         sys.exit("no H.264 access units in " + a.file)
     server = GstRtspServer.RTSPServer()
-    server.set_address("127.0.0.1")
+    server.set_address(a.host)
     server.set_service(str(a.port))
     server.get_mount_points().add_factory(a.path, LoopingFactory(units, a.fps))
     if server.attach(None) == 0:
@@ -104,7 +105,7 @@ def main():
     loop = GLib.MainLoop()
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, loop.quit)
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, loop.quit)
-    print("READY rtsp://127.0.0.1:%d%s (%d access units at %d fps)" % (a.port, a.path, len(units), a.fps), flush=True)
+    print("READY rtsp://%s:%d%s (%d access units at %d fps)" % (a.host, a.port, a.path, len(units), a.fps), flush=True)
     loop.run()
 
 

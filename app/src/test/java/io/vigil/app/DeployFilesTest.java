@@ -1,0 +1,153 @@
+package io.vigil.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.vigil.api.topic.TopicSpec;
+import io.vigil.api.topic.VigilTopics;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The deployment files, checked offline: dashboards' structure, Kubernetes manifests and their scaling limits. */
+class DeployFilesTest {
+    static final Path DEPLOY = Path.of("..", "deploy");
+    static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    static List<Path> dashboards() throws IOException {
+        try (Stream<Path> s = Files.list(DEPLOY.resolve("grafana/dashboards"))) {
+            return s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    /** Every PromQL expression of every panel, as "dashboard / panel -> expr". */
+    static Map<String, String> panelQueries() throws IOException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Path d : dashboards()) {
+            JsonNode dash = JSON.readTree(d.toFile());
+            for (JsonNode p : dash.get("panels")) {
+                for (JsonNode t : p.get("targets")) {
+                    out.put(dash.get("title").asText() + " / " + p.get("title").asText() + " [" + t.get("refId").asText() + "]",
+                            t.get("expr").asText());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theFourDashboardsAreWellFormed() throws IOException {
+        assertThat(dashboards()).extracting(p -> p.getFileName().toString()).containsExactly(
+                "vigil-cameras.json", "vigil-inference.json", "vigil-matcher-alerts.json", "vigil-pipeline.json");
+        String datasourceUid = new YAMLMapper().readTree(DEPLOY.resolve("grafana/provisioning/datasources/prometheus.yml").toFile())
+                .get("datasources").get(0).get("uid").asText();
+        Set<String> uids = new HashSet<>();
+        for (Path d : dashboards()) {
+            JsonNode dash = JSON.readTree(d.toFile());
+            assertThat(uids.add(dash.get("uid").asText())).as("unique dashboard uid in %s", d).isTrue();
+            assertThat(dash.get("schemaVersion").asInt()).as("schemaVersion of %s", d).isGreaterThanOrEqualTo(36);
+            Set<Integer> ids = new HashSet<>();
+            for (JsonNode p : dash.get("panels")) {
+                assertThat(ids.add(p.get("id").asInt())).as("unique panel id %s in %s", p.get("id"), d).isTrue();
+                assertThat(p.get("datasource").get("uid").asText()).as("panel %s datasource", p.get("title")).isEqualTo(datasourceUid);
+                assertThat(p.get("targets")).as("panel %s has queries", p.get("title")).isNotEmpty();
+                for (JsonNode t : p.get("targets")) {
+                    assertThat(t.get("datasource").get("uid").asText()).isEqualTo(datasourceUid);
+                    assertThat(t.get("expr").asText()).isNotBlank();
+                }
+                JsonNode pos = p.get("gridPos");
+                assertThat(pos.get("x").asInt() + pos.get("w").asInt()).as("panel %s fits 24 columns", p.get("title")).isLessThanOrEqualTo(24);
+            }
+        }
+    }
+
+    @Test
+    void theKubernetesManifestsAreCompleteAndConsistent() throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(DEPLOY.resolve("k8s"))) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try (var parser = new YAMLFactory().createParser(f.toFile())) {
+                    new YAMLMapper().readValues(parser, JsonNode.class).readAll().forEach(docs::add);
+                }
+            }
+        }
+        Map<String, JsonNode> deployments = new HashMap<>();
+        Set<String> services = new HashSet<>();
+        Set<String> configMaps = new HashSet<>();
+        for (JsonNode d : docs) {
+            assertThat(d.hasNonNull("apiVersion") && d.hasNonNull("kind") && d.path("metadata").hasNonNull("name"))
+                    .as("apiVersion, kind, metadata.name in %s", d).isTrue();
+            String name = d.get("metadata").get("name").asText();
+            switch (d.get("kind").asText()) {
+                case "Deployment" -> deployments.put(name, d);
+                case "Service" -> services.add(name);
+                case "ConfigMap" -> configMaps.add(name);
+                default -> { }
+            }
+        }
+        assertThat(deployments.keySet()).containsExactlyInAnyOrder("vigil-ingest", "vigil-inference", "vigil-matcher", "vigil-alerts");
+        for (JsonNode d : deployments.values()) {
+            String name = d.get("metadata").get("name").asText();
+            assertThat(services).as("a Service for %s", name).contains(name);
+            JsonNode spec = d.get("spec");
+            assertThat(spec.get("selector").get("matchLabels")).isEqualTo(spec.get("template").get("metadata").get("labels"));
+            JsonNode c = spec.get("template").get("spec").get("containers").get(0);
+            assertThat(c.get("args").get(0).asText()).isEqualTo("run");
+            assertThat("vigil-" + c.get("args").get(1).asText()).isEqualTo(name);
+            assertThat(c.get("readinessProbe").get("httpGet").get("path").asText()).isEqualTo("/health/ready");
+            assertThat(configMaps).contains(c.get("envFrom").get(0).get("configMapRef").get("name").asText());
+        }
+        VigilTopics topics = new VigilTopics();
+        Map<String, Integer> partitions = new HashMap<>();
+        for (TopicSpec t : topics.specs()) {
+            partitions.put(t.name(), t.partitions());
+        }
+        int scaled = 0;
+        for (JsonNode d : docs) {
+            if (!d.get("kind").asText().equals("ScaledObject")) {
+                continue;
+            }
+            scaled++;
+            String target = d.get("spec").get("scaleTargetRef").get("name").asText();
+            assertThat(deployments).as("ScaledObject target %s", target).containsKey(target);
+            JsonNode trigger = d.get("spec").get("triggers").get(0);
+            String topic = trigger.get("metadata").get("topic").asText();
+            assertThat(partitions).as("KEDA topic %s is a Vigil topic", topic).containsKey(topic);
+            assertThat(d.get("spec").get("maxReplicaCount").asInt()).as("%s: no more replicas than %s has partitions", target, topic)
+                    .isLessThanOrEqualTo(partitions.get(topic));
+        }
+        assertThat(scaled).isEqualTo(3);
+    }
+
+    @Test
+    void composeAndPrometheusFilesValidateWithTheRealTools() throws Exception {
+        assertThat(run(Path.of(".."), "docker-compose", "config", "-q")).isEqualTo(0);
+        Path prom = DEPLOY.resolve("prometheus");
+        assertThat(run(prom, "promtool", "check", "rules", "vigil-rules.yml")).isEqualTo(0);
+        assertThat(run(prom, "promtool", "test", "rules", "vigil-rules.test.yml")).isEqualTo(0);
+        assertThat(run(prom, "promtool", "check", "config", "--syntax-only", "prometheus.yml")).isEqualTo(0);
+    }
+
+    static int run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        int rc = p.waitFor();
+        if (rc != 0) {
+            System.out.println(String.join(" ", cmd) + ":\n" + out);
+        }
+        return rc;
+    }
+}
