@@ -45,10 +45,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Starts a broker whose data lives in {@code dataDir}, formatting it only if it has never been formatted. */
     public static EmbeddedKafka start(Path dataDir) {
         try {
+            return start(dataDir, freePort(), freePort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts on the given ports: a restarted broker keeps its address, so running clients reconnect to it. */
+    public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort) {
+        try {
             Files.createDirectories(dataDir);
             Path logDir = dataDir.resolve("log").toAbsolutePath();
-            int brokerPort = freePort();
-            int controllerPort = freePort();
             Properties props = properties(logDir, brokerPort, controllerPort);
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 format(dataDir, props);
@@ -72,6 +79,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    public int brokerPort() {
+        return brokerPort;
     }
 
     public int controllerPort() {
@@ -132,7 +143,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();

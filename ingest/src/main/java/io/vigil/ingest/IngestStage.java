@@ -10,6 +10,7 @@ import io.vigil.api.topic.VigilTopics;
 import io.vigil.ingest.camera.CameraRunner;
 import io.vigil.ingest.camera.CameraStatusReporter;
 import io.vigil.runtime.config.CommonConfig;
+import io.vigil.runtime.kafka.DeadLetterPublisher;
 import io.vigil.runtime.kafka.KafkaClients;
 import io.vigil.runtime.kafka.RateLimitedLog;
 import io.vigil.runtime.lifecycle.Stage;
@@ -62,7 +63,10 @@ public final class IngestStage implements Stage {
         t.setDaemon(true);
         return t;
     });
+    private final java.util.Set<String> deadLettered = ConcurrentHashMap.newKeySet();
     private KafkaProducer<String, Frame> frames;
+    private KafkaProducer<byte[], byte[]> dlqProducer;
+    private DeadLetterPublisher dlq;
     private KafkaProducer<String, CameraStatus> statuses;
     private KafkaConsumer<String, byte[]> consumer;
     private CameraStatusReporter reporter;
@@ -94,6 +98,10 @@ public final class IngestStage implements Stage {
         frames = new KafkaProducer<>(p, topics.frames.keySerde().serializer(), topics.frames.valueSerde().serializer());
         statuses = new KafkaProducer<>(KafkaClients.producer(common, "vigil-ingest-status"),
                 topics.cameraStatus.keySerde().serializer(), topics.cameraStatus.valueSerde().serializer());
+        dlqProducer = new KafkaProducer<>(KafkaClients.producer(common, "vigil-ingest-dlq"),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        dlq = new DeadLetterPublisher(dlqProducer, topics.dlq.name(), "ingest", registry);
         reporter = new CameraStatusReporter(s -> statuses.send(new ProducerRecord<>(topics.cameraStatus.name(), s.cameraId(), s)),
                 common.instanceId(), clock);
         Map<String, Object> c = KafkaClients.consumer(common, "vigil-ingest", GROUP);
@@ -167,6 +175,11 @@ public final class IngestStage implements Stage {
             invalidCameras.increment();
             warn.warn("invalid", "Skipped invalid camera record {} at {}-{}@{}: {}", r.key(), r.topic(), r.partition(),
                     r.offset(), e.getMessage());
+            // the cameras topic is re-read at every rebalance: dead-letter each bad record once per worker
+            if (deadLettered.add(r.partition() + "@" + r.offset())) {
+                dlq.publish(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(),
+                        r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), r.value()), "invalid-camera", e.getMessage());
+            }
         }
     }
 
@@ -223,6 +236,7 @@ public final class IngestStage implements Stage {
         if (frames != null) {
             frames.close(Duration.ofSeconds(5));
             statuses.close(Duration.ofSeconds(5));
+            dlqProducer.close(Duration.ofSeconds(5));
         }
     }
 }

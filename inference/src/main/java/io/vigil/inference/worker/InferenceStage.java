@@ -34,6 +34,7 @@ public final class InferenceStage implements Stage {
     private final List<Thread> threads = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private volatile boolean started;
+    private boolean closed;
 
     public InferenceStage(CommonConfig common, InferenceConfig config, VigilTopics topics, MeterRegistry registry) {
         this.common = common;
@@ -90,7 +91,11 @@ public final class InferenceStage implements Stage {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         workers.forEach(InferenceWorker::stop);
         for (Thread t : threads) {
             try {
