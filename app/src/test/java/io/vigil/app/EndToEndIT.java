@@ -79,6 +79,11 @@ class EndToEndIT {
             awaitAlerts(alerts, a -> true, 2, "cam-1=John_Simm", "cam-2=Grace_Hopper");
             assertThat(alerts).allSatisfy(a -> assertThat(a.cameraId() + "=" + a.personId()).isIn("cam-1=John_Simm", "cam-2=Grace_Hopper"));
             assertCooldownRespected(alerts);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                String ls = VigilCommandTest.run("camera", "ls", "--bootstrap", bootstrap).out();
+                assertThat(ls).containsPattern("cam-1\\s+rtsp://127.0.0.1:\\d+/one\\s+STREAMING\\s+\\d+\\.\\d\\s+[34]\\.\\d")
+                        .contains("cam-2").contains("2 camera(s)");
+            });
 
             // 2. a corrupt record on every topic: dead-lettered or counted, and the pipeline keeps going
             try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
