@@ -74,6 +74,10 @@ final class DemoCommand implements Callable<Integer> {
         Thread tail = new Thread(() -> printAlerts(live), "demo-alerts");
         tail.setDaemon(true);
         tail.start();
+        pipeline.closeFirst(() -> {
+            tail.interrupt();
+            tail.join(5_000);
+        });
         System.out.printf("%nVigil demo running.%n  camera:      demo-cam  %s%n  watchlist:   %d people%n"
                         + "  alerts page: http://127.0.0.1:%d/%n  metrics:     http://127.0.0.1:%d/metrics%n"
                         + "  Kafka:       %s (data in %s)%nAlerts appear below as they happen. Ctrl-C stops everything.%n%n",

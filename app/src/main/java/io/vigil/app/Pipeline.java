@@ -89,6 +89,11 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** Closes {@code resource} when the pipeline stops, before the stages (e.g. a reader of their output). */
+    public void closeFirst(AutoCloseable resource) {
+        group.add(resource);
+    }
+
     /** Closes {@code resource} when the pipeline stops, after the stages. */
     public void onClose(AutoCloseable resource) {
         group.addFirst(resource);

@@ -40,6 +40,25 @@ class PipelineIT {
     }
 
     @Test
+    void aSecondRunReusesTheBrokersDataAndTheMatcherRejoinsWithoutWaitingForItsOldSelf() throws Exception {
+        Path home = Path.of("target", "home-" + UUID.randomUUID()).toAbsolutePath();
+        Settings settings = Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0")));
+        try (Pipeline first = Pipeline.start(settings, StageKind.ALL, true)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> first.stages().stream().allMatch(io.vigil.runtime.lifecycle.Stage::ready));
+            VigilCommandTest.run("camera", "add", "--id", "kept", "--url", "rtsp://127.0.0.1:9/none", "--bootstrap", first.bootstrap());
+        }
+        byte[] meta = java.nio.file.Files.readAllBytes(home.resolve("kafka/log/meta.properties"));
+        try (Pipeline second = Pipeline.start(settings, StageKind.ALL, true)) {
+            assertThat(VigilCommandTest.run("camera", "ls", "--bootstrap", second.bootstrap()).out()).contains("kept");
+            // a session timeout is 45 s: a matcher that had to wait for its previous member would miss this bound
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(35))
+                    .until(() -> second.stages().stream().allMatch(io.vigil.runtime.lifecycle.Stage::ready));
+        }
+        assertThat(java.nio.file.Files.readAllBytes(home.resolve("kafka/log/meta.properties"))).isEqualTo(meta);
+    }
+
+    @Test
     void aSingleStageWithoutBootstrapIsRefusedWithTheFix() {
         Settings settings = Settings.load(new ConfigReader(Map.of()));
         assertThatThrownBy(() -> Pipeline.start(settings, StageKind.MATCHER, false))

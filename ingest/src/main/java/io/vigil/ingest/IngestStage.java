@@ -3,6 +3,7 @@ package io.vigil.ingest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vigil.api.camera.CameraSpec;
 import io.vigil.api.camera.CameraStatus;
 import io.vigil.api.frame.Frame;
@@ -70,6 +71,7 @@ public final class IngestStage implements Stage {
     private KafkaProducer<String, CameraStatus> statuses;
     private KafkaConsumer<String, byte[]> consumer;
     private CameraStatusReporter reporter;
+    private List<KafkaClientMetrics> clientMetrics = List.of();
     private Thread loop;
     private volatile boolean stopping;
     private volatile boolean assigned;
@@ -107,6 +109,8 @@ public final class IngestStage implements Stage {
         Map<String, Object> c = KafkaClients.consumer(common, "vigil-ingest", GROUP);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        clientMetrics = List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(frames));
+        clientMetrics.forEach(m -> m.bindTo(registry));
         ticker.scheduleAtFixedRate(reporter::reportRates, 5, 5, TimeUnit.SECONDS);
         loop = new Thread(this::run, "ingest-cameras");
         loop.start();
@@ -237,6 +241,7 @@ public final class IngestStage implements Stage {
             frames.close(Duration.ofSeconds(5));
             statuses.close(Duration.ofSeconds(5));
             dlqProducer.close(Duration.ofSeconds(5));
+            clientMetrics.forEach(KafkaClientMetrics::close);
         }
     }
 }

@@ -54,6 +54,9 @@ public final class MatcherStage implements Stage {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) common.replicationFactor());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // static membership: close() can then remove this member from the group at once, so that a restarted
+        // instance does not wait a session timeout (45 s) for the old member to expire
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.applicationId() + "-" + common.instanceId());
         return p;
     }
 

@@ -47,7 +47,8 @@ class MatcherIT {
         Random r = new Random(11);
         float[] a = Vectors.random(512, r);
         float[] b = Vectors.random(512, r);
-        CommonConfig common = CommonConfig.from(new ConfigReader(Map.of())).withBootstrap(kafka.bootstrapServers());
+        CommonConfig common1 = CommonConfig.from(new ConfigReader(Map.of("VIGIL_INSTANCE_ID", "m1"))).withBootstrap(kafka.bootstrapServers());
+        CommonConfig common2 = CommonConfig.from(new ConfigReader(Map.of("VIGIL_INSTANCE_ID", "m2"))).withBootstrap(kafka.bootstrapServers());
         Path state = Path.of("target", "matcher-it-" + UUID.randomUUID());
         MatcherConfig c1 = new MatcherConfig(0.4, Duration.ZERO, "m2.matcher", state.resolve("1"), 1);
         MatcherConfig c2 = new MatcherConfig(0.4, Duration.ZERO, "m2.matcher", state.resolve("2"), 1);
@@ -58,8 +59,8 @@ class MatcherIT {
                 topics.watchlist.valueSerde().serializer());
              KafkaProducer<String, FrameFaces> fp = producer(kafka, topics.faces.keySerde().serializer(),
                      topics.faces.valueSerde().serializer());
-             MatcherStage m1 = new MatcherStage(common, c1, topics, r1);
-             MatcherStage m2 = new MatcherStage(common, c2, topics, r2)) {
+             MatcherStage m1 = new MatcherStage(common1, c1, topics, r1);
+             MatcherStage m2 = new MatcherStage(common2, c2, topics, r2)) {
             wl.send(new ProducerRecord<>(topics.watchlist.name(), "p-a", entry("p-a", a))).get();
             wl.send(new ProducerRecord<>(topics.watchlist.name(), "p-b", entry("p-b", b))).get();
             m1.start();
