@@ -5,8 +5,6 @@ import io.vigil.api.camera.CameraStatus;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.runtime.kafka.CompactedTopicReader;
 import io.vigil.runtime.kafka.KafkaClients;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 
 @Command(name = "camera", mixinStandardHelpOptions = true,
         description = "Registers, removes and lists cameras (the compacted cameras topic); ingest workers pick them up at once.",
@@ -36,16 +33,7 @@ final class CameraCommand implements Runnable {
     }
 
     static void publish(Settings s, String id, CameraSpec camera) {
-        VigilTopics topics = new VigilTopics(s.common().topicPrefix());
-        try (KafkaProducer<String, CameraSpec> p = new KafkaProducer<>(KafkaClients.producer(s.common(), "vigil-cli"),
-                topics.cameras.keySerde().serializer(), topics.cameras.valueSerde().serializer())) {
-            p.send(new ProducerRecord<>(topics.cameras.name(), id, camera)).get();
-        } catch (ExecutionException e) {
-            throw new UserException("cannot write to " + topics.cameras.name() + ": " + e.getCause().getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserException("interrupted");
-        }
+        TopicWriter.write(s, new VigilTopics(s.common().topicPrefix()).cameras, id, camera);
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Registers a camera, or replaces its settings.")

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
         description = {"Decode + sample + JPEG-encode throughput of ingest's camera path on H.264 files, against",
                 "`ffmpeg -i FILE -f null -` on the same files in the same run (baseline), and how many 25 fps cameras",
                 "at 5 fps one core sustains, with full decoding and with key-frame-only decoding.",
-                "Without --file it generates 10 s test clips (1920x1080 and 640x480, 25 fps, moving content) with ffmpeg."})
+                "Without --file it generates 30 s test clips (1920x1080 and 640x480, 25 fps, moving content) with ffmpeg."})
 final class IngestBench implements Callable<Integer> {
+    private static final int RUNS = 3;
     private static final Pattern BENCH = Pattern.compile("rtime=([0-9.]+)s");
     private static final Pattern FRAMES = Pattern.compile("frame=\\s*(\\d+)");
 
@@ -41,27 +42,36 @@ final class IngestBench implements Callable<Integer> {
                 "CPU s / video s", "cameras / core");
         for (Path f : files) {
             DecodeBench.run(f, fps, false, 80); // warm-up: JIT, native libraries
-            long cpu0 = os.getProcessCpuTime();
-            DecodeBench.Result full = DecodeBench.run(f, fps, false, 80);
-            double fullCpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+            DecodeBench.Result full = null;
+            double fullCpu = Double.MAX_VALUE;
+            double ffmpeg = 0;
+            for (int i = 0; i < RUNS; i++) { // best of RUNS, for ingest and ffmpeg alike
+                long cpu0 = os.getProcessCpuTime();
+                DecodeBench.Result r = DecodeBench.run(f, fps, false, 80);
+                double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+                if (full == null || r.decodedFps() > full.decodedFps()) {
+                    full = r;
+                }
+                fullCpu = Math.min(fullCpu, cpu);
+                ffmpeg = Math.max(ffmpeg, ffmpegFps(f));
+            }
             long cpu1 = os.getProcessCpuTime();
             DecodeBench.Result key = DecodeBench.run(f, fps, true, 80);
             double keyCpu = (os.getProcessCpuTime() - cpu1) / 1e9;
-            double ffmpeg = ffmpegFps(f);
             double videoSeconds = full.decoded() / 25.0;
             System.out.printf("%-28s %10.1f %12.1f %7.2fx %14.3f %16.1f%n", f.getFileName(), full.decodedFps(), ffmpeg,
                     full.decodedFps() / ffmpeg, fullCpu / videoSeconds, videoSeconds / fullCpu);
             System.out.printf("%-28s %10s %12s %8s %14.3f %16.1f   (key frames only: %d of %d frames decoded)%n",
                     "  key frames only", "", "", "", keyCpu / videoSeconds, videoSeconds / keyCpu, key.decoded(), full.decoded());
         }
-        System.out.printf("%ncameras / core = seconds of 25 fps video decoded, sampled to %.0f fps and encoded per CPU second.%n", fps);
+        System.out.printf("%nbest of %d runs each; cameras / core = seconds of 25 fps video decoded, sampled to %.0f fps and encoded per CPU second.%n", RUNS, fps);
         return 0;
     }
 
     private static Path clip(Path dir, int w, int h) throws IOException, InterruptedException {
         Path out = dir.resolve(w + "x" + h + ".h264");
         run(List.of("ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=" + w + "x" + h + ":rate=25",
-                "-t", "10", "-c:v", "libx264", "-preset", "veryfast", "-bf", "0", "-g", "50", "-pix_fmt", "yuv420p", out.toString()));
+                "-t", "30", "-c:v", "libx264", "-preset", "veryfast", "-bf", "0", "-g", "50", "-pix_fmt", "yuv420p", out.toString()));
         return out;
     }
 

@@ -6,8 +6,6 @@ import io.vigil.api.topic.VigilTopics;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.runtime.kafka.CompactedTopicReader;
 import io.vigil.runtime.kafka.KafkaClients;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 @Command(name = "watchlist", mixinStandardHelpOptions = true,
@@ -43,16 +40,7 @@ final class WatchlistCommand implements Runnable {
     }
 
     static void publish(Settings s, String personId, WatchlistEntry entry) {
-        VigilTopics topics = new VigilTopics(s.common().topicPrefix());
-        try (KafkaProducer<String, WatchlistEntry> p = new KafkaProducer<>(KafkaClients.producer(s.common(), "vigil-cli"),
-                topics.watchlist.keySerde().serializer(), topics.watchlist.valueSerde().serializer())) {
-            p.send(new ProducerRecord<>(topics.watchlist.name(), personId, entry)).get();
-        } catch (ExecutionException e) {
-            throw new UserException("cannot write to " + topics.watchlist.name() + ": " + e.getCause().getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserException("interrupted");
-        }
+        TopicWriter.write(s, new VigilTopics(s.common().topicPrefix()).watchlist, personId, entry);
     }
 
     static Map<String, String> meta(List<String> pairs) {

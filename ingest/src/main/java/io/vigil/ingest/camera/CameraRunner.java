@@ -93,7 +93,8 @@ public final class CameraRunner implements AutoCloseable {
                 while (running) {
                     long t0 = System.nanoTime();
                     try (PointerScope scope = new PointerScope()) {
-                        FrameSource.Decoded d = source.next();
+                        FrameSource.Decoded d = source.next(sampler.expectNext());
+                        sampler.seen(d.timestampMicros());
                         metrics.decode.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
                         metrics.decoded.increment();
                         status.countInput(spec.id());
@@ -121,7 +122,8 @@ public final class CameraRunner implements AutoCloseable {
                             attempt = 0;
                             status.report(spec, CameraState.STREAMING, null);
                         }
-                        if (!sampler.take(d.timestampMicros())) {
+                        if (d.image() == null || !sampler.take(d.timestampMicros())) {
+                            // not due, or due but not converted (mis-predicted): then the next frame is taken
                             metrics.sampledOut.increment();
                             continue;
                         }

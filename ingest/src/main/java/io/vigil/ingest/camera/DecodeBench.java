@@ -37,12 +37,13 @@ public final class DecodeBench {
                 try (PointerScope scope = new PointerScope()) {
                     FrameSource.Decoded d;
                     try {
-                        d = source.next();
+                        d = source.next(sampler.expectNext());
                     } catch (FrameSource.StreamException e) {
                         break; // end of file
                     }
+                    sampler.seen(d.timestampMicros());
                     decoded++;
-                    if (sampler.take(d.timestampMicros())) {
+                    if (d.image() != null && sampler.take(d.timestampMicros())) {
                         try (BytePointer buf = new BytePointer(); IntPointer p = new IntPointer(IMWRITE_JPEG_QUALITY, jpegQuality)) {
                             imencode(".jpg", d.image(), buf, p);
                         }

@@ -51,20 +51,20 @@ final class FfmpegSource implements FrameSource {
     }
 
     @Override
-    public Decoded next() throws StreamException {
+    public Decoded next(boolean convert) throws StreamException {
         long t0 = System.nanoTime();
         Frame f;
         try {
-            f = grabber.grabImage();
+            f = grabber.grabFrame(false, true, convert, false, false);
         } catch (FrameGrabber.Exception e) {
             throw new StreamException(reason(e), e);
         }
-        if (f == null || f.image == null) {
+        if (f == null || (convert && f.image == null)) {
             long waited = (System.nanoTime() - t0) / 1_000_000;
             throw new StreamException(file ? "end of file" : waited >= timeoutMs * 9 / 10
                     ? "stalled: no data for " + waited + " ms (VIGIL_INGEST_TIMEOUT)" : "stream ended or connection lost", null);
         }
-        return new Decoded(converter.convert(f), grabber.getTimestamp());
+        return new Decoded(convert ? converter.convert(f) : null, grabber.getTimestamp());
     }
 
     @Override

@@ -8,9 +8,33 @@ package io.vigil.ingest.camera;
 final class Sampler {
     private final long periodMicros;
     private long nextDue = Long.MIN_VALUE;
+    private long lastSeen = Long.MIN_VALUE;
+    private long interval;
 
     Sampler(double fps) {
         this.periodMicros = Math.round(1_000_000 / fps);
+    }
+
+    /** Notes every decoded frame's time, to predict the next one's. */
+    void seen(long captureMicros) {
+        if (lastSeen != Long.MIN_VALUE && captureMicros > lastSeen) {
+            interval = captureMicros - lastSeen;
+        }
+        lastSeen = captureMicros;
+    }
+
+    /**
+     * Whether the next frame is expected to be taken (last time seen plus the last frame interval): converting a
+     * frame to BGR costs about as much as decoding it, so frames that will be skipped are not converted. A wrong
+     * guess only delays a sample by one frame.
+     */
+    boolean expectNext() {
+        return lastSeen == Long.MIN_VALUE || due(lastSeen + interval);
+    }
+
+    /** Whether a frame at this time would be taken, without taking it. */
+    boolean due(long captureMicros) {
+        return nextDue == Long.MIN_VALUE || captureMicros >= nextDue || nextDue - captureMicros > 10 * periodMicros;
     }
 
     boolean take(long captureMicros) {

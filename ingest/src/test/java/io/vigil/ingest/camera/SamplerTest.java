@@ -40,6 +40,26 @@ class SamplerTest {
     }
 
     @Test
+    void predictsWhichFramesToConvertAndMissesAtMostOneFramePerSample() {
+        Sampler s = new Sampler(5);
+        int converted = 0;
+        int taken = 0;
+        for (int i = 0; i < 250; i++) {
+            long ts = i * 40_000L;
+            boolean convert = s.expectNext();
+            s.seen(ts);
+            if (convert) {
+                converted++;
+                if (s.take(ts)) {
+                    taken++;
+                }
+            }
+        }
+        assertThat(taken).isBetween(49, 51);
+        assertThat(converted).as("only the frames about to be sampled are converted").isLessThanOrEqualTo(taken + 2);
+    }
+
+    @Test
     void backoffGrowsAndStaysUnderTheCap() {
         Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         assertThat(b.delayMs(0)).isBetween(50L, 100L);
