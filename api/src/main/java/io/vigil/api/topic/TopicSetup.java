@@ -61,6 +61,12 @@ public final class TopicSetup {
             if (!present.isEmpty()) {
                 compareWhenVisible(present, mismatches, unchanged);
             }
+            if (!created.isEmpty()) {
+                // return only once the new topics are in the brokers' metadata: a client started right after
+                // (Kafka Streams' global store reader, say) would otherwise find no partitions and fail
+                List<TopicSpec> fresh = specs.stream().filter(t -> created.contains(t.name())).toList();
+                compareWhenVisible(fresh, mismatches, new ArrayList<>());
+            }
             return new Report(List.copyOf(created), List.copyOf(unchanged), List.copyOf(mismatches));
         } catch (ExecutionException e) {
             throw new TopicSetupException("topic setup failed: " + e.getCause().getMessage(), e.getCause());
@@ -88,15 +94,17 @@ public final class TopicSetup {
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (true) {
+            List<String> foundMismatches = new ArrayList<>();
+            List<String> foundUnchanged = new ArrayList<>();
             try {
-                compare(specs, mismatches, unchanged);
+                compare(specs, foundMismatches, foundUnchanged);
+                mismatches.addAll(foundMismatches);
+                unchanged.addAll(foundUnchanged);
                 return;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;
                 }
-                mismatches.clear();
-                unchanged.clear();
                 Thread.sleep(200);
             }
         }
