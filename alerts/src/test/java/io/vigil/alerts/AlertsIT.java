@@ -175,7 +175,7 @@ class AlertsIT {
     void aReceiverDownPastTheRetryBudgetSendsTheAlertToTheDeadLetterTopic(EmbeddedKafka kafka) throws Exception {
         Env env = env(kafka, "al2.");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        String down = "http://127.0.0.1:" + io.vigil.alerts.FreePort.get() + "/hook";
+        String down = "http://127.0.0.1:" + io.vigil.broker.EmbeddedKafka.freePort() + "/hook";
         try (HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
              AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_WEBHOOKS", down, "VIGIL_ALERTS_ATTEMPTS", "3"), registry, http)) {
             stage.start();

@@ -31,7 +31,7 @@ final class Browser implements AutoCloseable {
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
     Browser(Path profile) throws Exception {
-        int port = FreePort.get();
+        int port = io.vigil.broker.EmbeddedKafka.freePort();
         List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--window-size=1280,640", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=" + port,

@@ -56,24 +56,12 @@ final class AlertsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Settings s = Settings.fromEnvironment().withBootstrap(kafka.bootstrap);
-            s.requireBootstrap();
+            Settings s = kafka.settings();
             VigilTopics topics = new VigilTopics(s.common().topicPrefix());
-            Map<String, Object> props = KafkaClients.common(s.common(), "vigil-tail");
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             PrintWriter out = spec.commandLine().getOut();
             long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
             int printed = 0;
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> parts = c.partitionsFor(topics.alerts.name(), Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                c.assign(parts);
-                if (fromBeginning) {
-                    c.seekToBeginning(parts);
-                } else {
-                    c.seekToEnd(parts);
-                    parts.forEach(c::position);
-                }
+            try (KafkaConsumer<byte[], byte[]> c = open(s, "vigil-tail", fromBeginning)) {
                 while (System.nanoTime() < deadline && (max == null || printed < max)) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                         Alert a;
@@ -96,6 +84,27 @@ final class AlertsCommand implements Runnable {
                 }
             }
             return 0;
+        }
+
+        /**
+         * A reader of every partition of the alerts topic (no consumer group: it disturbs nothing), positioned at
+         * the oldest retained alert or at the end, reading committed alerts only.
+         */
+        static KafkaConsumer<byte[], byte[]> open(Settings s, String clientId, boolean fromBeginning) {
+            Map<String, Object> props = KafkaClients.common(s.common(), clientId);
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            String topic = new VigilTopics(s.common().topicPrefix()).alerts.name();
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(parts);
+            if (fromBeginning) {
+                c.seekToBeginning(parts);
+            } else {
+                c.seekToEnd(parts);
+                parts.forEach(c::position);
+            }
+            return c;
         }
 
         static String line(Alert a) {

@@ -70,8 +70,7 @@ final class CameraCommand implements Runnable {
             if (!problems.isEmpty()) {
                 throw new UserException(String.join("; ", problems), 2);
             }
-            Settings s = Settings.fromEnvironment().withBootstrap(kafka.bootstrap);
-            s.requireBootstrap();
+            Settings s = kafka.settings();
             CameraSpec camera = new CameraSpec(id, url, fps, maxWidth, keyframesOnly, opts);
             publish(s, id, camera);
             spec.commandLine().getOut().printf("camera %s registered: %s at %s fps%n", id, camera.maskedUrl(), fps);
@@ -91,8 +90,7 @@ final class CameraCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Settings s = Settings.fromEnvironment().withBootstrap(kafka.bootstrap);
-            s.requireBootstrap();
+            Settings s = kafka.settings();
             publish(s, id, null);
             spec.commandLine().getOut().printf("camera %s removed%n", id);
             spec.commandLine().getOut().flush();
@@ -110,8 +108,7 @@ final class CameraCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Settings s = Settings.fromEnvironment().withBootstrap(kafka.bootstrap);
-            s.requireBootstrap();
+            Settings s = kafka.settings();
             VigilTopics topics = new VigilTopics(s.common().topicPrefix());
             Map<String, Object> client = KafkaClients.common(s.common(), "vigil-cli");
             PrintWriter err = spec.commandLine().getErr();

@@ -1,13 +1,8 @@
 package io.vigil.app;
 
-import io.vigil.api.alert.Alert;
 import io.vigil.api.camera.CameraSpec;
-import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.ingest.sample.RtspServer;
-import io.vigil.runtime.kafka.KafkaClients;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs the whole pipeline on this machine: an embedded Kafka broker (data kept in VIGIL_HOME/kafka),",
@@ -88,30 +82,14 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static int enrol(Settings settings, Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new UserException(dir + " is not a directory; give a folder with one sub-folder of photos per person", 2);
-        }
-        List<Path> people;
-        try (Stream<Path> l = Files.list(dir)) {
-            people = l.filter(Files::isDirectory).sorted().toList();
-        }
         int n = 0;
         try (Enroller enroller = new Enroller(settings.inference())) {
-            for (Path person : people) {
-                List<float[]> embeddings = new ArrayList<>();
-                try (Stream<Path> l = Files.list(person)) {
-                    for (Path photo : l.filter(Files::isRegularFile).sorted().toList()) {
-                        try {
-                            embeddings.add(enroller.embed(photo, true));
-                        } catch (UserException e) {
-                            System.err.println("demo: skipped " + e.getMessage());
-                        }
-                    }
-                }
-                String id = person.getFileName().toString();
-                if (!embeddings.isEmpty() && io.vigil.api.Ids.problem("person id", id) == null) {
-                    WatchlistCommand.publish(settings, id, new WatchlistEntry(id, id.replace('_', ' '), embeddings, null,
-                            Map.of("source", "demo"), System.currentTimeMillis()));
+            for (Path person : Enroller.people(dir)) {
+                List<String> problems = new ArrayList<>();
+                var entry = enroller.entry(person, true, Map.of("source", "demo"), problems);
+                problems.forEach(p -> System.err.println("demo: skipped " + p));
+                if (entry.isPresent()) {
+                    WatchlistCommand.publish(settings, entry.get().personId(), entry.get());
                     n++;
                 }
             }
@@ -120,18 +98,16 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printAlerts(Settings settings) {
-        var topics = new io.vigil.api.topic.VigilTopics(settings.common().topicPrefix());
-        Map<String, Object> props = KafkaClients.common(settings.common(), "vigil-demo-tail");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, Alert> c = new KafkaConsumer<>(props, topics.alerts.keySerde().deserializer(),
-                topics.alerts.valueSerde().deserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topics.alerts.name(), Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            c.assign(parts);
-            c.seekToEnd(parts);
-            parts.forEach(c::position);
+        var alerts = new io.vigil.api.topic.VigilTopics(settings.common().topicPrefix()).alerts;
+        try (KafkaConsumer<byte[], byte[]> c = AlertsCommand.Tail.open(settings, "vigil-demo-tail", false)) {
             while (!Thread.currentThread().isInterrupted()) {
-                c.poll(Duration.ofMillis(500)).forEach(r -> System.out.println("ALERT " + AlertsCommand.Tail.line(r.value())));
+                for (var r : c.poll(Duration.ofMillis(500))) {
+                    try {
+                        System.out.println("ALERT " + AlertsCommand.Tail.line(alerts.valueSerde().deserializer().deserialize(r.topic(), r.value())));
+                    } catch (io.vigil.api.serde.WireFormatException e) {
+                        System.err.println("demo: skipped an unreadable alert: " + e.getMessage());
+                    }
+                }
             }
         } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
             // stopping

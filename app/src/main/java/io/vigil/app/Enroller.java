@@ -4,10 +4,18 @@ import io.vigil.api.face.Face;
 import io.vigil.inference.face.FaceAnalyzer;
 import io.vigil.inference.worker.InferenceConfig;
 
+import io.vigil.api.Ids;
+import io.vigil.api.watchlist.WatchlistEntry;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Turns enrolment photos into embeddings: exactly one usable face per photo, or a reason why not. */
 final class Enroller implements AutoCloseable {
@@ -46,6 +54,47 @@ final class Enroller implements AutoCloseable {
                     + " or pass --largest to enrol the largest face");
         }
         return faces.stream().max(Comparator.comparingDouble(f -> f.box().area())).orElseThrow().embedding();
+    }
+
+    /** The people of a gallery: one sub-folder of photos per person, sorted by name. */
+    static List<Path> people(Path gallery) throws IOException {
+        if (!Files.isDirectory(gallery)) {
+            throw new UserException(gallery + " is not a directory; give a folder with one sub-folder of photos per person", 2);
+        }
+        try (Stream<Path> l = Files.list(gallery)) {
+            return l.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    /**
+     * The watchlist entry of one person's folder (id = folder name, display name with '_' as spaces), from every
+     * photo that has one usable face; empty, with the reasons added to {@code problems}, when there is none.
+     */
+    Optional<WatchlistEntry> entry(Path person, boolean largest, Map<String, String> metadata, List<String> problems)
+            throws IOException {
+        String id = person.getFileName().toString();
+        String idProblem = Ids.problem("person id", id);
+        if (idProblem != null) {
+            problems.add(id + ": " + idProblem + " (rename the folder)");
+            return Optional.empty();
+        }
+        List<float[]> embeddings = new ArrayList<>();
+        List<Path> photos;
+        try (Stream<Path> l = Files.list(person)) {
+            photos = l.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path photo : photos) {
+            try {
+                embeddings.add(embed(photo, largest));
+            } catch (UserException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (embeddings.isEmpty()) {
+            problems.add(id + ": no usable photo, not enrolled");
+            return Optional.empty();
+        }
+        return Optional.of(new WatchlistEntry(id, id.replace('_', ' '), embeddings, null, metadata, System.currentTimeMillis()));
     }
 
     @Override

@@ -19,10 +19,7 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Settings settings = Settings.fromEnvironment().withBootstrap(kafka.bootstrap);
-        if (settings.common().bootstrap() == null) {
-            throw new UserException("no Kafka to connect to: set VIGIL_KAFKA_BOOTSTRAP or --bootstrap", 2);
-        }
+        Settings settings = kafka.settings();
         VigilTopics topics = new VigilTopics(settings.common().topicPrefix());
         try (Admin admin = KafkaClients.admin(settings.common())) {
             TopicSetup.Report r = new TopicSetup(admin, settings.common().replicationFactor()).ensure(topics.specs());

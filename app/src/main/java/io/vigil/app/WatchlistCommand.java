@@ -14,7 +14,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 @Command(name = "watchlist", mixinStandardHelpOptions = true,
         description = "Enrols, removes and lists people on the watchlist (the compacted watchlist topic).",
@@ -81,8 +79,7 @@ final class WatchlistCommand implements Runnable {
             if (problem != null) {
                 throw new UserException(problem, 2);
             }
-            Settings s = Settings.fromEnvironment().withBootstrap(kafka.bootstrap);
-            s.requireBootstrap();
+            Settings s = kafka.settings();
             List<float[]> embeddings = new ArrayList<>();
             try (Enroller enroller = new Enroller(s.inference())) {
                 for (Path image : images) {
@@ -117,48 +114,20 @@ final class WatchlistCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            if (!Files.isDirectory(dir)) {
-                throw new UserException(dir + " is not a directory; give a folder with one sub-folder per person", 2);
-            }
-            Settings s = Settings.fromEnvironment().withBootstrap(kafka.bootstrap);
-            s.requireBootstrap();
-            List<Path> people;
-            try (Stream<Path> l = Files.list(dir)) {
-                people = l.filter(Files::isDirectory).sorted().toList();
-            }
+            List<Path> people = Enroller.people(dir);
+            Settings s = kafka.settings();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             List<String> failures = new ArrayList<>();
             int enrolled = 0;
             try (Enroller enroller = new Enroller(s.inference())) {
                 for (int i = 0; i < people.size(); i++) {
-                    Path person = people.get(i);
-                    String id = person.getFileName().toString();
-                    progress(err, i, people.size(), id);
-                    String problem = Ids.problem("person id", id);
-                    if (problem != null) {
-                        failures.add(id + ": " + problem + " (rename the folder)");
-                        continue;
+                    progress(err, i, people.size(), people.get(i).getFileName().toString());
+                    var entry = enroller.entry(people.get(i), largest, Map.of(), failures);
+                    if (entry.isPresent()) {
+                        publish(s, entry.get().personId(), entry.get());
+                        enrolled++;
                     }
-                    List<float[]> embeddings = new ArrayList<>();
-                    List<Path> photos;
-                    try (Stream<Path> l = Files.list(person)) {
-                        photos = l.filter(Files::isRegularFile).sorted().toList();
-                    }
-                    for (Path photo : photos) {
-                        try {
-                            embeddings.add(enroller.embed(photo, largest));
-                        } catch (UserException e) {
-                            failures.add(e.getMessage());
-                        }
-                    }
-                    if (embeddings.isEmpty()) {
-                        failures.add(id + ": no usable photo, not enrolled");
-                        continue;
-                    }
-                    publish(s, id, new WatchlistEntry(id, id.replace('_', ' '), embeddings, null, Map.of(),
-                            System.currentTimeMillis()));
-                    enrolled++;
                 }
                 progress(err, people.size(), people.size(), "done");
                 err.println();
@@ -191,8 +160,7 @@ final class WatchlistCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Settings s = Settings.fromEnvironment().withBootstrap(kafka.bootstrap);
-            s.requireBootstrap();
+            Settings s = kafka.settings();
             publish(s, id, null);
             spec.commandLine().getOut().printf("removed %s%n", id);
             spec.commandLine().getOut().flush();
@@ -209,8 +177,7 @@ final class WatchlistCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Settings s = Settings.fromEnvironment().withBootstrap(kafka.bootstrap);
-            s.requireBootstrap();
+            Settings s = kafka.settings();
             VigilTopics topics = new VigilTopics(s.common().topicPrefix());
             PrintWriter out = spec.commandLine().getOut();
             Map<String, WatchlistEntry> people = CompactedTopicReader.read(KafkaClients.common(s.common(), "vigil-cli"),

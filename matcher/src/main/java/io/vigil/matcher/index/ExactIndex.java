@@ -23,11 +23,20 @@ public final class ExactIndex implements VectorIndex {
         if (embeddings.length == 0) {
             throw new IllegalArgumentException("person " + personId + " has no embeddings");
         }
-        int dim = dimension();
+        int dim = embeddings[0].length;
         for (float[] e : embeddings) {
-            if (dim != 0 && e.length != dim && !(entries.size() == 1 && entries.containsKey(personId))) {
-                throw new IllegalArgumentException("person " + personId + " has " + e.length
-                        + "-d embeddings but the index holds " + dim + "-d ones");
+            if (e.length != dim) {
+                throw new IllegalArgumentException("person " + personId + " has embeddings of " + dim + " and "
+                        + e.length + " dimensions");
+            }
+        }
+        for (Map.Entry<String, float[][]> other : entries.entrySet()) {
+            if (!other.getKey().equals(personId)) { // the others all share one dimension: checking one suffices
+                if (other.getValue()[0].length != dim) {
+                    throw new IllegalArgumentException("person " + personId + " has " + dim
+                            + "-d embeddings but the index holds " + other.getValue()[0].length + "-d ones");
+                }
+                break;
             }
         }
         entries.put(personId, embeddings.clone());
@@ -35,8 +44,8 @@ public final class ExactIndex implements VectorIndex {
     }
 
     /**
-     * Bulk loading for benchmarks and start-up: adds without rebuilding; the next search-visible state comes with
-     * {@link #upsert} or {@link #remove}, or the first search after a load (snapshot built lazily).
+     * Bulk loading (the matcher benchmark): adds without checks or rebuilding; the snapshot is rebuilt once, by
+     * the first search after the load.
      */
     public synchronized void upsertUnchecked(String personId, float[]... embeddings) {
         entries.put(personId, embeddings.clone());

@@ -52,18 +52,14 @@ final class WatchlistUpdater implements Processor<String, byte[], Void, Void> {
                     throw new WireFormatException("record key '" + personId + "' differs from its personId '"
                             + entry.personId() + "'");
                 }
-                if (watchlist.dimension() != 0 && entry.dimension() != watchlist.dimension()
-                        && !(watchlist.size() == 1 && watchlist.person(personId) != null)) {
-                    throw new WireFormatException("embedding dimension " + entry.dimension() + " differs from the"
-                            + " watchlist's " + watchlist.dimension() + "; re-enrol with the same model");
-                }
-            } catch (WireFormatException e) {
+                watchlist.put(entry); // the index refuses a dimension that differs from the watchlist's
+            } catch (WireFormatException | IllegalArgumentException e) {
                 metrics.invalidWatchlist.increment();
-                warn.warn("invalid", "Skipped invalid watchlist record for {}: {}", personId, e.getMessage());
+                warn.warn("invalid", "Skipped invalid watchlist record for {}: {}; re-enrol with the model inference uses",
+                        personId, e.getMessage());
                 return;
             }
             store.put(personId, entry);
-            watchlist.put(entry);
             LOG.info("Watchlist: enrolled {} with {} embedding(s)", personId, entry.embeddings().size());
         }
     }

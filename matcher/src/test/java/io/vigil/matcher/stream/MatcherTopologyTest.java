@@ -188,4 +188,13 @@ class MatcherTopologyTest {
         assertThat(registry.get("vigil.matcher.watchlist.invalid").counter().count()).isEqualTo(1);
         assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(2);
     }
+
+    @Test
+    void aPersonEnrolledWithAnotherModelsDimensionIsSkippedAndCounted() {
+        enrol("p-other-model", "Other", null, Vectors.random(128, random));
+        assertThat(registry.get("vigil.matcher.watchlist.invalid").counter().count()).isEqualTo(1);
+        assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(2);
+        sight("gate", 1, T0, Vectors.withSimilarity(jane, 0.9, random));
+        assertThat(alerts.readValuesToList()).extracting(Alert::personId).containsExactly("p-jane");
+    }
 }
