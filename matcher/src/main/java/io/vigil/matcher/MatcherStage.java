@@ -3,6 +3,7 @@ package io.vigil.matcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.vigil.api.topic.VigilTopics;
+import io.vigil.matcher.index.FlatIndex;
 import io.vigil.matcher.stream.MatcherMetrics;
 import io.vigil.matcher.stream.MatcherTopology;
 import io.vigil.matcher.stream.Watchlist;
@@ -23,9 +24,13 @@ public final class MatcherStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(MatcherStage.class);
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
-    private final Watchlist watchlist = new Watchlist();
+    private final Watchlist watchlist;
 
     public MatcherStage(CommonConfig common, MatcherConfig config, VigilTopics topics, MeterRegistry registry) {
+        watchlist = new Watchlist(new FlatIndex(config.index()));
+        LOG.info("Matcher index: {} (exact up to {} embeddings, {} candidates re-ranked)",
+                config.index().mode().name().toLowerCase(java.util.Locale.ROOT), config.index().exactLimit(),
+                config.index().candidates());
         MatcherMetrics metrics = new MatcherMetrics(registry, watchlist);
         streams = new KafkaStreams(MatcherTopology.topology(config, topics, watchlist, metrics), properties(common, config));
         streams.setUncaughtExceptionHandler(e -> {

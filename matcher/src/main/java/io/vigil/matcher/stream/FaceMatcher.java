@@ -78,7 +78,7 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
             long t0 = System.nanoTime();
             Match match = watchlist.search(face.embedding());
             metrics.search.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
-            WatchlistEntry person = match == null ? null : watchlist.person(match.personId());
+            Watchlist.Person person = match == null ? null : watchlist.person(match.personId());
             double threshold = person != null && person.threshold() != null ? person.threshold() : config.threshold();
             if (person == null || match.similarity() < threshold) {
                 metrics.unmatched.increment();
@@ -89,7 +89,7 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
         }
     }
 
-    private void alertUnlessCoolingDown(FrameFaces frame, Face face, WatchlistEntry person, double similarity, double threshold) {
+    private void alertUnlessCoolingDown(FrameFaces frame, Face face, Watchlist.Person person, double similarity, double threshold) {
         String key = frame.cameraId() + '\u0000' + person.personId();
         Long last = cooldown.get(key);
         if (last != null && Math.abs(frame.captureTimeMs() - last) < config.cooldown().toMillis()) {

@@ -29,7 +29,8 @@ public final class MatcherTopology {
 
     public static Topology topology(MatcherConfig config, VigilTopics topics, Watchlist watchlist, MatcherMetrics metrics) {
         Topology t = new Topology();
-        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WATCHLIST_STORE), Serdes.String(),
+        // on disk (RocksDB): a million-person watchlist's JSON would otherwise sit on the heap beside the index
+        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATCHLIST_STORE), Serdes.String(),
                         new JsonSerde<>(WatchlistEntry.class)).withLoggingDisabled(),
                 "watchlist-source", Serdes.String().deserializer(), new ByteArrayDeserializer(), topics.watchlist.name(),
                 "watchlist-updater", () -> new WatchlistUpdater(watchlist, metrics));

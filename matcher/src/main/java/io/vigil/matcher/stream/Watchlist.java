@@ -1,7 +1,7 @@
 package io.vigil.matcher.stream;
 
 import io.vigil.api.watchlist.WatchlistEntry;
-import io.vigil.matcher.index.ExactIndex;
+import io.vigil.matcher.index.FlatIndex;
 import io.vigil.matcher.index.Match;
 import io.vigil.matcher.index.VectorIndex;
 import org.apache.kafka.streams.KeyValue;
@@ -12,13 +12,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The watchlist as the matcher searches it: the vector index plus each person's name and threshold. Fed by the
- * global store's processor; loaded once from the store itself, since Kafka Streams restores global stores directly.
- * One lock orders loads and updates, so a removal is never undone by a load that read the store before it.
+ * The watchlist as the matcher searches it: the vector index plus each person's name and threshold (the embeddings
+ * live in the index only). Fed by the global store's processor; loaded once from the store itself, since Kafka
+ * Streams restores global stores directly. One lock orders loads and updates, so a removal is never undone by a
+ * load that read the store before it.
  */
 public final class Watchlist {
+    /** What an alert needs of a person besides the match. */
+    public record Person(String personId, String displayName, Double threshold) {
+    }
+
     private final VectorIndex index;
-    private final Map<String, WatchlistEntry> people = new ConcurrentHashMap<>();
+    private final Map<String, Person> people = new ConcurrentHashMap<>();
     private volatile boolean loaded;
 
     public Watchlist(VectorIndex index) {
@@ -26,12 +31,12 @@ public final class Watchlist {
     }
 
     public Watchlist() {
-        this(new ExactIndex());
+        this(new FlatIndex());
     }
 
     public synchronized void put(WatchlistEntry e) {
         index.upsert(e.personId(), e.embeddings().toArray(new float[0][]));
-        people.put(e.personId(), e);
+        people.put(e.personId(), new Person(e.personId(), e.displayName(), e.threshold()));
     }
 
     public synchronized void remove(String personId) {
@@ -59,7 +64,7 @@ public final class Watchlist {
         return index.search(embedding);
     }
 
-    public WatchlistEntry person(String personId) {
+    public Person person(String personId) {
         return people.get(personId);
     }
 

@@ -11,6 +11,8 @@ import io.vigil.api.topic.DeadLetters;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.matcher.MatcherConfig;
+import io.vigil.matcher.index.FlatIndex;
+import io.vigil.matcher.index.IndexSettings;
 import io.vigil.matcher.Vectors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -52,9 +54,12 @@ class MatcherTopologyTest {
 
     @BeforeEach
     void setUp() {
+        start(new Watchlist());
+    }
+
+    private void start(Watchlist list) {
         MatcherConfig config = new MatcherConfig(0.40, Duration.ofSeconds(60), "test-matcher",
                 Path.of("target", "tt-state"), 1);
-        Watchlist list = new Watchlist();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-matcher");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -110,6 +115,22 @@ class MatcherTopologyTest {
         assertThat(a.frameSequence()).isEqualTo(7);
         assertThat(a.thumbnail()).containsExactly((byte) 0xff, (byte) 0xd8);
         assertThat(count("vigil.matcher.alerts", "outcome", "emitted")).isEqualTo(1);
+    }
+
+    @Test
+    void aLargeWatchlistSearchedApproximatelyStillAlertsForTheRightPerson() {
+        driver.close();
+        start(new Watchlist(new FlatIndex(new IndexSettings(IndexSettings.Mode.AUTO, 1_000, 16))));
+        for (int i = 0; i < 1_500; i++) {
+            enrol("p-" + i, "Person " + i, null, Vectors.random(512, random));
+        }
+        sight("gate", 1, T0, Vectors.withSimilarity(john, 0.6, random));
+        sight("gate", 2, T0 + 100, Vectors.random(512, random));
+        List<Alert> out = alerts.readValuesToList();
+        assertThat(out).extracting(Alert::personId).containsExactly("p-john");
+        assertThat(out.get(0).similarity()).isCloseTo(0.6, within(1e-4)); // re-ranked exactly
+        assertThat(count("vigil.matcher.faces", "outcome", "matched")).isEqualTo(1);
+        assertThat(count("vigil.matcher.faces", "outcome", "unmatched")).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,164 @@
+package io.vigil.matcher.index;
+
+import io.vigil.matcher.index.IndexSettings.Mode;
+import io.vigil.matcher.index.RowStore.Chunk;
+import io.vigil.matcher.index.RowStore.View;
+
+/**
+ * The watchlist index. Exact search scans every embedding; approximate search ranks every row by the Hamming
+ * distance of its {@link SignSketch} to the query's (first on three eighths of the bits, then on all of them for
+ * the closest 0.5%, at least 16 times {@code candidates} rows) and re-ranks the closest {@code candidates} rows
+ * exactly, so a returned similarity is always exact; only a miss is approximate. Which one runs is
+ * {@link IndexSettings}' choice. Safe for one writer and any number of concurrent searches, which never lock.
+ */
+public final class FlatIndex implements VectorIndex {
+    private final IndexSettings settings;
+    private final RowStore store = new RowStore();
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    public FlatIndex(IndexSettings settings) {
+        this.settings = settings;
+    }
+
+    public FlatIndex() {
+        this(IndexSettings.DEFAULT);
+    }
+
+    @Override
+    public synchronized void upsert(String personId, float[][] embeddings) {
+        if (embeddings.length == 0) {
+            throw new IllegalArgumentException("person " + personId + " has no embeddings");
+        }
+        int dim = embeddings[0].length;
+        for (float[] e : embeddings) {
+            if (e.length != dim) {
+                throw new IllegalArgumentException("person " + personId + " has embeddings of " + dim + " and "
+                        + e.length + " dimensions");
+            }
+        }
+        if (!store.accepts(personId, dim)) {
+            throw new IllegalArgumentException("person " + personId + " has " + dim
+                    + "-d embeddings but the index holds " + store.dimension() + "-d ones");
+        }
+        store.put(personId, embeddings.clone());
+    }
+
+    @Override
+    public synchronized void remove(String personId) {
+        store.remove(personId);
+    }
+
+    @Override
+    public Match search(float[] query) {
+        View v = store.view();
+        if (v.liveRows() == 0) {
+            return null;
+        }
+        checkDimension(v, query);
+        boolean exact = settings.mode() == Mode.EXACT
+                || (settings.mode() == Mode.AUTO && v.liveRows() <= settings.exactLimit())
+                || v.liveRows() <= 4 * settings.candidates();
+        return exact ? exact(v, query) : approximate(v, query);
+    }
+
+    /** Exact search whatever the settings say: the reference an approximate search is measured against. */
+    public Match searchExact(float[] query) {
+        View v = store.view();
+        if (v.liveRows() == 0) {
+            return null;
+        }
+        checkDimension(v, query);
+        return exact(v, query);
+    }
+
+    private static void checkDimension(View v, float[] query) {
+        if (query.length != v.dim()) {
+            throw new IllegalArgumentException("query has " + query.length + " dimensions, the index " + v.dim());
+        }
+    }
+
+    private static Match exact(View v, float[] q) {
+        int dim = v.dim();
+        float bestSim = Float.NEGATIVE_INFINITY;
+        int bestOwner = -1;
+        for (int c = 0; c < v.chunks().length; c++) {
+            Chunk chunk = v.chunks()[c];
+            int n = Math.min(RowStore.CHUNK, v.rows() - c * RowStore.CHUNK);
+            for (int r = 0; r < n; r++) {
+                int owner = chunk.owner()[r];
+                if (owner >= 0) {
+                    float sim = Dot.dot(chunk.data(), r * dim, q, dim);
+                    if (sim > bestSim) {
+                        bestSim = sim;
+                        bestOwner = owner;
+                    }
+                }
+            }
+        }
+        return bestOwner < 0 ? null : new Match(v.people()[bestOwner], bestSim);
+    }
+
+    private Match approximate(View v, float[] q) {
+        Scratch s = scratch.get();
+        long[] code = v.sketch().encode(q);
+        int shortlist = Math.max(16 * settings.candidates(), v.liveRows() / 200);
+        int n1 = SketchScan.headScan(v, code, shortlist, s);
+        int n2 = SketchScan.tailScan(v, code, n1, settings.candidates(), s);
+        int dim = v.dim();
+        float bestSim = Float.NEGATIVE_INFINITY;
+        int bestOwner = -1;
+        for (int i = 0; i < n2; i++) {
+            int row = s.rows[i];
+            Chunk chunk = v.chunks()[row / RowStore.CHUNK];
+            int owner = chunk.owner()[row % RowStore.CHUNK];
+            if (owner >= 0) {
+                float sim = Dot.dot(chunk.data(), (row % RowStore.CHUNK) * dim, q, dim);
+                if (sim > bestSim) {
+                    bestSim = sim;
+                    bestOwner = owner;
+                }
+            }
+        }
+        return bestOwner < 0 ? null : new Match(v.people()[bestOwner], bestSim);
+    }
+
+    @Override
+    public int size() {
+        return store.people();
+    }
+
+    @Override
+    public int dimension() {
+        return store.view().dim();
+    }
+
+    /** Embeddings searched (live rows). */
+    public int rows() {
+        return store.view().liveRows();
+    }
+
+    /** Bytes held per embedding: floats, sketch and owner. */
+    public long bytesPerRow() {
+        return store.bytesPerRow();
+    }
+
+    /** Per-thread buffers of the approximate search, reused across queries. */
+    static final class Scratch {
+        int[] distance = new int[0];
+        int[] rows = new int[0];
+        int[] full = new int[0];
+        int[] histogram = new int[0];
+
+        void ensure(int rowCount, int bits) {
+            if (rows.length < rowCount) {
+                int n = rowCount + rowCount / 4;
+                distance = new int[n];
+                rows = new int[n];
+                full = new int[n];
+            }
+            if (histogram.length != 4 * (bits + 1)) {
+                histogram = new int[4 * (bits + 1)];
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.vigil.matcher.index;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The index's storage: embeddings in chunks of contiguous floats with their sign sketches, each row owned by a
+ * person slot. One writer appends and deletes; readers take a {@link View} and search it without locks. Appending
+ * never copies the rows already stored (a million-row watchlist loads in seconds, not quadratic time); removals
+ * mark rows dead, and the store compacts itself once dead rows outnumber half the live ones.
+ */
+final class RowStore {
+    /**
+     * Rows per chunk: one short of a power of two, so that a chunk's float array and its header fit whole G1
+     * regions (a 4096-row array of 512-d floats would be 8 MB plus a header, taking a third region).
+     */
+    static final int CHUNK = 4095;
+    private static final long SKETCH_SEED = 0x5EED_F00DL;
+
+    /** Rows {@code [i * CHUNK, (i + 1) * CHUNK)}: floats, sketch words split into head and tail, owning slot. */
+    record Chunk(float[] data, long[] head, long[] tail, int[] owner) {
+    }
+
+    /** What a reader searches: the first {@code rows} rows of {@code chunks}; a dead row's owner is -1. */
+    record View(Chunk[] chunks, int rows, int liveRows, String[] people, int dim, SignSketch sketch,
+                int headWords, int tailWords) {
+        static final View EMPTY = new View(new Chunk[0], 0, 0, new String[0], 0, null, 0, 0);
+    }
+
+    private final Map<String, Integer> slots = new HashMap<>();
+    private final Map<String, int[]> rowsOf = new HashMap<>();
+    private volatile View view = View.EMPTY;
+    private Chunk[] chunks = new Chunk[0];
+    private String[] people = new String[0];
+    private int rows;
+    private int dead;
+    private int dim;
+    private SignSketch sketch;
+    private int headWords;
+    private int tailWords;
+
+    View view() {
+        return view;
+    }
+
+    int dimension() {
+        return dim;
+    }
+
+    int people() {
+        return rowsOf.size();
+    }
+
+    /** Whether {@code personId} may be stored with {@code d}-dimensional embeddings: everyone else has them. */
+    boolean accepts(String personId, int d) {
+        return d == dim || alone(personId);
+    }
+
+    private boolean alone(String personId) {
+        return rowsOf.isEmpty() || (rowsOf.size() == 1 && rowsOf.containsKey(personId));
+    }
+
+    /** Adds or replaces a person's rows, all of one dimension that {@link #accepts} allows. */
+    void put(String personId, float[][] embeddings) {
+        if (embeddings[0].length != dim && alone(personId)) {
+            reset(embeddings[0].length);
+        }
+        delete(personId);
+        Integer slot = slots.get(personId);
+        if (slot == null) {
+            slot = slots.size();
+            slots.put(personId, slot);
+            if (slot == people.length) {
+                people = Arrays.copyOf(people, Math.max(16, slot * 2));
+            }
+            people[slot] = personId;
+        }
+        int[] mine = new int[embeddings.length];
+        for (int i = 0; i < embeddings.length; i++) {
+            mine[i] = append(slot, embeddings[i]);
+        }
+        rowsOf.put(personId, mine);
+        publish();
+    }
+
+    void remove(String personId) {
+        if (delete(personId)) {
+            publish();
+        }
+    }
+
+    private boolean delete(String personId) {
+        int[] old = rowsOf.remove(personId);
+        if (old == null) {
+            return false;
+        }
+        for (int row : old) {
+            chunks[row / CHUNK].owner[row % CHUNK] = -1;
+        }
+        dead += old.length;
+        if (dead > CHUNK && dead > (rows - dead) / 2) {
+            compact();
+        }
+        return true;
+    }
+
+    private int append(int slot, float[] v) {
+        int c = rows / CHUNK;
+        int r = rows % CHUNK;
+        if (c == chunks.length) {
+            chunks = Arrays.copyOf(chunks, c + 1);
+            chunks[c] = new Chunk(new float[CHUNK * dim], new long[CHUNK * headWords], new long[CHUNK * tailWords],
+                    new int[CHUNK]);
+        }
+        Chunk chunk = chunks[c];
+        System.arraycopy(v, 0, chunk.data, r * dim, dim);
+        long[] code = sketch.encode(v);
+        System.arraycopy(code, 0, chunk.head, r * headWords, headWords);
+        System.arraycopy(code, headWords, chunk.tail, r * tailWords, tailWords);
+        chunk.owner[r] = slot;
+        return rows++;
+    }
+
+    /** Rewrites the live rows into fresh chunks; readers keep the old chunks until they take a new view. */
+    private void compact() {
+        Chunk[] old = chunks;
+        Map<String, int[]> live = new HashMap<>(rowsOf);
+        List<String> order = new ArrayList<>(live.keySet());
+        reset(dim);
+        for (String personId : order) {
+            int[] oldRows = live.get(personId);
+            int slot = slots.size();
+            slots.put(personId, slot);
+            if (slot == people.length) {
+                people = Arrays.copyOf(people, Math.max(16, slot * 2));
+            }
+            people[slot] = personId;
+            int[] mine = new int[oldRows.length];
+            for (int i = 0; i < oldRows.length; i++) {
+                Chunk from = old[oldRows[i] / CHUNK];
+                int off = (oldRows[i] % CHUNK) * dim;
+                mine[i] = append(slot, Arrays.copyOfRange(from.data, off, off + dim));
+            }
+            rowsOf.put(personId, mine);
+        }
+    }
+
+    private void reset(int newDim) {
+        dim = newDim;
+        sketch = new SignSketch(newDim, SKETCH_SEED);
+        headWords = Math.max(1, sketch.words() * 3 / 8);
+        tailWords = sketch.words() - headWords;
+        chunks = new Chunk[0];
+        people = new String[0];
+        slots.clear();
+        rowsOf.clear();
+        rows = 0;
+        dead = 0;
+    }
+
+    private void publish() {
+        int d = rowsOf.isEmpty() ? 0 : dim;
+        view = new View(chunks, rows, rows - dead, people, d, sketch, headWords, tailWords);
+    }
+
+    /** Bytes held per stored row: the floats, the sketch and the owner. */
+    long bytesPerRow() {
+        return dim * 4L + (headWords + tailWords) * 8L + 4;
+    }
+}

@@ -1,0 +1,144 @@
+package io.vigil.matcher.index;
+
+import io.vigil.matcher.index.FlatIndex.Scratch;
+import io.vigil.matcher.index.RowStore.Chunk;
+import io.vigil.matcher.index.RowStore.View;
+
+import java.util.Arrays;
+
+/**
+ * The two sketch passes of an approximate search. Each computes Hamming distances, counts them in a histogram
+ * (distances are small integers) and keeps the rows under the cut that leaves about {@code keep} of them: no sort.
+ */
+final class SketchScan {
+    private SketchScan() {
+    }
+
+    /**
+     * Rows whose head-word distance is within the cut that leaves about {@code keep} of them, into {@code s.rows}
+     * with their distances in {@code s.full}. The cut is read off the histogram of a sample (the first rows of each
+     * chunk; insertion order says nothing of distance to a query), so the full
+     * pass does nothing per row but the distance and one comparison. Dead rows are scanned like live ones
+     * (checking would slow every row down) and dropped by the re-ranking.
+     */
+    static int headScan(View v, long[] code, int keep, Scratch s) {
+        int rows = v.rows();
+        int hw = v.headWords();
+        int bits = (hw + v.tailWords()) * 64;
+        s.ensure(rows, bits);
+        int chunks = v.chunks().length;
+        int perChunk = rows <= SAMPLE ? RowStore.CHUNK : Math.max(32, SAMPLE / chunks); // runs: sequential reads
+        int[] hist = s.histogram;
+        Arrays.fill(hist, 0);
+        int sampled = 0;
+        for (int c = 0; c < chunks; c++) {
+            long[] head = v.chunks()[c].head();
+            int n = Math.min(perChunk, rows - c * RowStore.CHUNK);
+            for (int r = 0; r < n; r++, sampled++) {
+                int d = 0;
+                for (int w = 0, o = r * hw; w < hw; w++, o++) {
+                    d += Long.bitCount(head[o] ^ code[w]);
+                }
+                hist[(d << 2) | (sampled & 3)]++;
+            }
+        }
+        int cut = cut(hist, bits, (int) Math.min(sampled, Math.ceil(1.25 * keep * sampled / rows) + 1));
+        int kept = collect(v, code, cut, s);
+        while (kept < Math.min(keep, v.liveRows()) / 2 && cut < hw * 64) {
+            cut += 2; // an unlucky sample: widen
+            kept = collect(v, code, cut, s);
+        }
+        return kept;
+    }
+
+    private static final int SAMPLE = 1 << 14;
+
+    private static int collect(View v, long[] code, int cut, Scratch s) {
+        int hw = v.headWords();
+        int kept = 0;
+        int row = 0;
+        int[] rowsOut = s.rows;
+        int[] distOut = s.full;
+        for (Chunk chunk : v.chunks()) {
+            int n = Math.min(RowStore.CHUNK, v.rows() - row);
+            long[] head = chunk.head();
+            if (hw == 3) {
+                long c0 = code[0];
+                long c1 = code[1];
+                long c2 = code[2];
+                for (int r = 0, o = 0; r < n; r++, o += 3) {
+                    int d = Long.bitCount(head[o] ^ c0) + Long.bitCount(head[o + 1] ^ c1) + Long.bitCount(head[o + 2] ^ c2);
+                    if (d <= cut) {
+                        rowsOut[kept] = row + r;
+                        distOut[kept++] = d;
+                    }
+                }
+            } else {
+                for (int r = 0; r < n; r++) {
+                    int d = 0;
+                    for (int w = 0, o = r * hw; w < hw; w++, o++) {
+                        d += Long.bitCount(head[o] ^ code[w]);
+                    }
+                    if (d <= cut) {
+                        rowsOut[kept] = row + r;
+                        distOut[kept++] = d;
+                    }
+                }
+            }
+            row += n;
+        }
+        return kept;
+    }
+
+    /**
+     * Full distances of the {@code n} rows in {@code s.rows} (their head distances in {@code s.full}); keeps the
+     * closest {@code keep} there, in place.
+     */
+    static int tailScan(View v, long[] code, int n, int keep, Scratch s) {
+        int hw = v.headWords();
+        int tw = v.tailWords();
+        int bits = (hw + tw) * 64;
+        int[] hist = s.histogram;
+        Arrays.fill(hist, 0);
+        for (int i = 0; i < n; i++) {
+            int row = s.rows[i];
+            long[] tail = v.chunks()[row / RowStore.CHUNK].tail();
+            int d = s.full[i]; // the head distance
+            for (int w = 0, o = (row % RowStore.CHUNK) * tw; w < tw; w++, o++) {
+                d += Long.bitCount(tail[o] ^ code[hw + w]);
+            }
+            s.full[i] = d;
+            hist[(d << 2) | (i & 3)]++;
+        }
+        int cut = cut(hist, bits, keep);
+        int kept = 0;
+        int[] tied = s.distance; // the head distances are spent: reuse the buffer for the rows at the cut
+        int ties = 0;
+        for (int i = 0; i < n; i++) {
+            if (s.full[i] < cut) {
+                s.rows[kept++] = s.rows[i];
+            } else if (s.full[i] == cut) {
+                tied[ties++] = s.rows[i];
+            }
+        }
+        for (int i = 0; i < ties && kept < keep; i++) {
+            s.rows[kept++] = tied[i];
+        }
+        return kept;
+    }
+
+    /**
+     * The smallest distance at or under which at least {@code keep} rows lie (or every live row does): every row
+     * under it is kept, and rows at it until {@code keep} are.
+     */
+    private static int cut(int[] hist, int bits, int keep) {
+        int seen = 0;
+        for (int d = 0; d <= bits; d++) {
+            seen += hist[d << 2] + hist[(d << 2) | 1] + hist[(d << 2) | 2] + hist[(d << 2) | 3];
+            if (seen >= keep) {
+                return d;
+            }
+        }
+        return bits;
+    }
+}
