@@ -8,7 +8,8 @@ import java.util.Arrays;
 
 /**
  * The two sketch passes of an approximate search. Each computes Hamming distances, counts them in a histogram
- * (distances are small integers) and keeps the rows under the cut that leaves about {@code keep} of them: no sort.
+ * (distances are small integers) and keeps the rows within the cut that leaves about {@code keep} of them: no
+ * sort. The first pass reads the head words of every row, the second the tail words of the rows the first kept.
  */
 final class SketchScan {
     private SketchScan() {
@@ -17,9 +18,9 @@ final class SketchScan {
     /**
      * Rows whose head-word distance is within the cut that leaves about {@code keep} of them, into {@code s.rows}
      * with their distances in {@code s.full}. The cut is read off the histogram of a sample (the first rows of each
-     * chunk; insertion order says nothing of distance to a query), so the full
-     * pass does nothing per row but the distance and one comparison. Dead rows are scanned like live ones
-     * (checking would slow every row down) and dropped by the re-ranking.
+     * chunk, read in runs; insertion order says nothing of distance to a query), so the full pass does nothing per
+     * row but the distance and one comparison. Dead rows are scanned like live ones (checking would slow every row
+     * down) and dropped by the re-ranking.
      */
     static int headScan(View v, long[] code, int keep, Scratch s) {
         int rows = v.rows();
