@@ -34,6 +34,10 @@ final class MatcherBench implements Callable<Integer> {
     @Option(names = "--candidates", defaultValue = "64", description = "rows re-ranked exactly by the approximate search (default ${DEFAULT-VALUE})")
     int candidates;
 
+    @Option(names = "--threads", defaultValue = "1", description = "also measure the approximate search with its sketch"
+            + " pass split over this many threads, when more than 1 (default ${DEFAULT-VALUE})")
+    int threads;
+
     @Option(names = "--dim", defaultValue = "512")
     int dim;
 
@@ -65,7 +69,8 @@ final class MatcherBench implements Callable<Integer> {
     }
 
     private void run(int n, SplittableRandom r) {
-        FlatIndex index = new FlatIndex(IndexSettings.approximate(candidates));
+        FlatIndex index = new FlatIndex(IndexSettings.approximate(candidates).withThreads(Math.max(1, threads)));
+        FlatIndex serial = threads > 1 ? index.withSettings(IndexSettings.approximate(candidates)) : index;
         long heapBefore = usedHeap();
         long t0 = System.nanoTime();
         float[][] enrolled = new float[Math.min(n, 100_000)][]; // queries are drawn from the first 100k identities
@@ -92,10 +97,28 @@ final class MatcherBench implements Callable<Integer> {
         for (int i = 0; i < Math.min(30, qs.length); i++) {
             index.searchExact(qs[i]); // warm-up
             index.search(qs[i]);
+            serial.search(qs[i]);
         }
         Match[] exact = new Match[qs.length];
-        Match[] approx = new Match[qs.length];
         long[] te = time(qs, exact, index::searchExact);
+        System.out.printf("%-8d %-6s %9.3f %9.3f %10.0f %9s %10s %12s %16s%n", n, "exact", p(te, 0.5), p(te, 0.99),
+                qs.length / (Arrays.stream(te).sum() / 1e9), "1.00x", "1", "1", "-");
+        printApproximate("approx", qs, exact, te, serial);
+        if (threads > 1) {
+            printApproximate("x" + threads, qs, exact, te, index);
+        }
+        System.out.printf("%-8s load %.1f s (%.0f identities/s); memory per identity: %d B held (floats, sketch, owner),"
+                + " %d B heap growth%n", "", loadS, n / loadS, index.bytesPerRow(), heapPerPerson);
+        if (hnsw && n <= enrolled.length) {
+            compareHnsw(enrolled, qs, exact, te);
+        } else if (hnsw) {
+            System.out.printf("%-8s hnsw skipped above 100k rows (its build alone would take hours here)%n", "");
+        }
+    }
+
+    /** Times {@code index}'s searches and prints them against the exact answers. */
+    private void printApproximate(String label, float[][] qs, Match[] exact, long[] te, FlatIndex index) {
+        Match[] approx = new Match[qs.length];
         long[] ta = time(qs, approx, index::search);
         int found = 0;
         for (int i = 0; i < queries; i++) {
@@ -111,19 +134,10 @@ final class MatcherBench implements Callable<Integer> {
             boolean a = approx[i].similarity() >= threshold;
             agree += e == a && (!e || exact[i].personId().equals(approx[i].personId())) ? 1 : 0;
         }
-        System.out.printf("%-8d %-6s %9.3f %9.3f %10.0f %9s %10s %12s %16s%n", n, "exact", p(te, 0.5), p(te, 0.99),
-                qs.length / (Arrays.stream(te).sum() / 1e9), "1.00x", "1", "1", "-");
-        System.out.printf("%-8s %-6s %9.3f %9.3f %10.0f %8.2fx %10.4f %12s %16s%n", "", "approx", p(ta, 0.5), p(ta, 0.99),
+        System.out.printf("%-8s %-6s %9.3f %9.3f %10.0f %8.2fx %10.4f %12s %16s%n", "", label, p(ta, 0.5), p(ta, 0.99),
                 qs.length / (Arrays.stream(ta).sum() / 1e9), p(te, 0.5) / p(ta, 0.5), (double) found / queries,
                 near == 0 ? "-" : String.format("%.4f", (double) foundNear / near),
                 strangers == 0 ? "-" : agree + "/" + strangers);
-        System.out.printf("%-8s load %.1f s (%.0f identities/s); memory per identity: %d B held (floats, sketch, owner),"
-                + " %d B heap growth%n", "", loadS, n / loadS, index.bytesPerRow(), heapPerPerson);
-        if (hnsw && n <= enrolled.length) {
-            compareHnsw(enrolled, qs, exact, te);
-        } else if (hnsw) {
-            System.out.printf("%-8s hnsw skipped above 100k rows (its build alone would take hours here)%n", "");
-        }
     }
 
     private void compareHnsw(float[][] rows, float[][] qs, Match[] exact, long[] te) {

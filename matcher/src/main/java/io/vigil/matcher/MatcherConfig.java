@@ -36,6 +36,7 @@ public record MatcherConfig(double threshold, Duration cooldown, String applicat
                         r.enumValue("VIGIL_MATCHER_INDEX", IndexSettings.Mode.class, IndexSettings.DEFAULT.mode()),
                         r.intValue("VIGIL_MATCHER_INDEX_EXACT_LIMIT", IndexSettings.DEFAULT.exactLimit(), 0,
                                 Integer.MAX_VALUE),
-                        r.intValue("VIGIL_MATCHER_INDEX_CANDIDATES", IndexSettings.DEFAULT.candidates(), 1, 1_000_000)));
+                        r.intValue("VIGIL_MATCHER_INDEX_CANDIDATES", IndexSettings.DEFAULT.candidates(), 1, 1_000_000),
+                        r.intValue("VIGIL_MATCHER_INDEX_THREADS", IndexSettings.DEFAULT.threads(), 1, 64)));
     }
 }

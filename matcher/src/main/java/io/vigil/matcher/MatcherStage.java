@@ -28,9 +28,9 @@ public final class MatcherStage implements Stage {
 
     public MatcherStage(CommonConfig common, MatcherConfig config, VigilTopics topics, MeterRegistry registry) {
         watchlist = new Watchlist(new FlatIndex(config.index()));
-        LOG.info("Matcher index: {} (exact up to {} embeddings, {} candidates re-ranked)",
+        LOG.info("Matcher index: {} (exact up to {} embeddings, {} candidates re-ranked, sketch pass on {} thread(s))",
                 config.index().mode().name().toLowerCase(java.util.Locale.ROOT), config.index().exactLimit(),
-                config.index().candidates());
+                config.index().candidates(), config.index().threads());
         MatcherMetrics metrics = new MatcherMetrics(registry, watchlist);
         streams = new KafkaStreams(MatcherTopology.topology(config, topics, watchlist, metrics), properties(common, config));
         streams.setUncaughtExceptionHandler(e -> {

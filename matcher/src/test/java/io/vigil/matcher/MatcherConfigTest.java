@@ -25,10 +25,11 @@ class MatcherConfigTest {
     @Test
     void readsTheIndexSettings() {
         ConfigReader r = new ConfigReader(Map.of("VIGIL_MATCHER_INDEX", "approximate",
-                "VIGIL_MATCHER_INDEX_CANDIDATES", "300", "VIGIL_MATCHER_INDEX_EXACT_LIMIT", "5000"));
+                "VIGIL_MATCHER_INDEX_CANDIDATES", "300", "VIGIL_MATCHER_INDEX_EXACT_LIMIT", "5000",
+                "VIGIL_MATCHER_INDEX_THREADS", "2"));
         MatcherConfig c = MatcherConfig.from(r, "vigil.", HOME);
         r.finish();
-        assertThat(c.index()).isEqualTo(new IndexSettings(IndexSettings.Mode.APPROXIMATE, 5_000, 300));
+        assertThat(c.index()).isEqualTo(new IndexSettings(IndexSettings.Mode.APPROXIMATE, 5_000, 300, 2));
     }
 
     @Test

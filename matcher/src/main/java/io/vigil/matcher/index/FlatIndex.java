@@ -13,15 +13,32 @@ import io.vigil.matcher.index.RowStore.View;
  */
 public final class FlatIndex implements VectorIndex {
     private final IndexSettings settings;
-    private final RowStore store = new RowStore();
+    private final RowStore store;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final SketchScan.Collector collector;
 
     public FlatIndex(IndexSettings settings) {
+        this(settings, new RowStore(), settings.threads() > 1
+                ? new ParallelCollector(settings.threads(), ParallelCollector.MIN_CHUNKS_PER_PART) : SketchScan::collect);
+    }
+
+    FlatIndex(IndexSettings settings, RowStore store, SketchScan.Collector collector) {
         this.settings = settings;
+        this.store = store;
+        this.collector = collector;
     }
 
     public FlatIndex() {
         this(IndexSettings.DEFAULT);
+    }
+
+    /**
+     * The same rows searched with other settings, for comparing settings on one copy of a large watchlist; write
+     * through one of the two only.
+     */
+    public FlatIndex withSettings(IndexSettings other) {
+        return new FlatIndex(other, store, other.threads() > 1
+                ? new ParallelCollector(other.threads(), ParallelCollector.MIN_CHUNKS_PER_PART) : SketchScan::collect);
     }
 
     @Override
@@ -102,7 +119,7 @@ public final class FlatIndex implements VectorIndex {
         Scratch s = scratch.get();
         long[] code = v.sketch().encode(q);
         int shortlist = Math.max(16 * settings.candidates(), v.liveRows() / 200);
-        int n1 = SketchScan.headScan(v, code, shortlist, s);
+        int n1 = SketchScan.headScan(v, code, shortlist, s, collector);
         int n2 = SketchScan.tailScan(v, code, n1, settings.candidates(), s);
         int dim = v.dim();
         float bestSim = Float.NEGATIVE_INFINITY;

@@ -23,6 +23,15 @@ final class SketchScan {
      * down) and dropped by the re-ranking.
      */
     static int headScan(View v, long[] code, int keep, Scratch s) {
+        return headScan(v, code, keep, s, SketchScan::collect);
+    }
+
+    /** How the rows within a cut are gathered: in this thread, or split by chunk ranges over several. */
+    interface Collector {
+        int collect(View v, long[] code, int cut, Scratch s);
+    }
+
+    static int headScan(View v, long[] code, int keep, Scratch s, Collector collector) {
         int rows = v.rows();
         int hw = v.headWords();
         int bits = (hw + v.tailWords()) * 64;
@@ -44,25 +53,31 @@ final class SketchScan {
             }
         }
         int cut = cut(hist, bits, (int) Math.min(sampled, Math.ceil(1.25 * keep * sampled / rows) + 1));
-        int kept = collect(v, code, cut, s);
+        int kept = collector.collect(v, code, cut, s);
         while (kept < Math.min(keep, v.liveRows()) / 2 && cut < hw * 64) {
             cut += 2; // an unlucky sample: widen
-            kept = collect(v, code, cut, s);
+            kept = collector.collect(v, code, cut, s);
         }
         return kept;
     }
 
     private static final int SAMPLE = 1 << 14;
 
-    private static int collect(View v, long[] code, int cut, Scratch s) {
+    static int collect(View v, long[] code, int cut, Scratch s) {
+        return collect(v, code, cut, 0, v.chunks().length, s.rows, s.full, 0);
+    }
+
+    /**
+     * The rows of chunks {@code [from, to)} within {@code cut}, written from {@code out} on: their numbers into
+     * {@code rowsOut}, their distances into {@code distOut}. Returns how many.
+     */
+    static int collect(View v, long[] code, int cut, int from, int to, int[] rowsOut, int[] distOut, int out) {
         int hw = v.headWords();
-        int kept = 0;
-        int row = 0;
-        int[] rowsOut = s.rows;
-        int[] distOut = s.full;
-        for (Chunk chunk : v.chunks()) {
+        int kept = out;
+        int row = from * RowStore.CHUNK;
+        for (int c = from; c < to; c++) {
             int n = Math.min(RowStore.CHUNK, v.rows() - row);
-            long[] head = chunk.head();
+            long[] head = v.chunks()[c].head();
             if (hw == 3) {
                 long c0 = code[0];
                 long c1 = code[1];
@@ -88,7 +103,7 @@ final class SketchScan {
             }
             row += n;
         }
-        return kept;
+        return kept - out;
     }
 
     /**

@@ -81,6 +81,26 @@ class FlatIndexTest {
     }
 
     @Test
+    void aSketchPassSplitOverThreadsAnswersAsOneThreadDoes() {
+        FlatIndex one = new FlatIndex(IndexSettings.approximate(32));
+        FlatIndex three = new FlatIndex(IndexSettings.approximate(32).withThreads(3), new RowStore(),
+                new ParallelCollector(3, 2)); // 7 chunks: three ranges
+        for (int i = 0; i < 25_000; i++) {
+            float[] v = Vectors.random(64, r);
+            one.upsert("p" + i, new float[][]{v});
+            three.upsert("p" + i, new float[][]{v});
+        }
+        for (int i = 0; i < 5_000; i += 3) {
+            one.remove("p" + i);
+            three.remove("p" + i);
+        }
+        for (int i = 0; i < 200; i++) {
+            float[] q = Vectors.random(64, r);
+            assertThat(three.search(q)).isEqualTo(one.search(q));
+        }
+    }
+
+    @Test
     void autoSearchesExactlyUpToTheLimitAndApproximatelyAbove() {
         FlatIndex small = new FlatIndex(new IndexSettings(Mode.AUTO, 5_000, 1));
         FlatIndex large = new FlatIndex(new IndexSettings(Mode.AUTO, 4_999, 1));
