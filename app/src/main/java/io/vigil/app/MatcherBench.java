@@ -112,7 +112,7 @@ final class MatcherBench implements Callable<Integer> {
         if (hnsw && n <= enrolled.length) {
             compareHnsw(enrolled, qs, exact, te);
         } else if (hnsw) {
-            System.out.printf("%-8s hnsw skipped above 100k rows (its build alone would take hours here)%n", "");
+            System.out.printf("%-8s hnsw skipped above 100k rows (its build alone would take over an hour here)%n", "");
         }
     }
 
