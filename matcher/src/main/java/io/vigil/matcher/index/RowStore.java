@@ -1,9 +1,7 @@
 package io.vigil.matcher.index;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,21 +67,28 @@ final class RowStore {
             reset(embeddings[0].length);
         }
         delete(personId);
-        Integer slot = slots.get(personId);
-        if (slot == null) {
-            slot = slots.size();
-            slots.put(personId, slot);
-            if (slot == people.length) {
-                people = Arrays.copyOf(people, Math.max(16, slot * 2));
-            }
-            people[slot] = personId;
-        }
+        int slot = slotOf(personId);
         int[] mine = new int[embeddings.length];
         for (int i = 0; i < embeddings.length; i++) {
             mine[i] = append(slot, embeddings[i]);
         }
         rowsOf.put(personId, mine);
         publish();
+    }
+
+    /** The person's slot, a new one at the end for a new person. */
+    private int slotOf(String personId) {
+        Integer slot = slots.get(personId);
+        if (slot != null) {
+            return slot;
+        }
+        int next = slots.size();
+        slots.put(personId, next);
+        if (next == people.length) {
+            people = Arrays.copyOf(people, Math.max(16, next * 2));
+        }
+        people[next] = personId;
+        return next;
     }
 
     void remove(String personId) {
@@ -128,16 +133,11 @@ final class RowStore {
     private void compact() {
         Chunk[] old = chunks;
         Map<String, int[]> live = new HashMap<>(rowsOf);
-        List<String> order = new ArrayList<>(live.keySet());
         reset(dim);
-        for (String personId : order) {
-            int[] oldRows = live.get(personId);
-            int slot = slots.size();
-            slots.put(personId, slot);
-            if (slot == people.length) {
-                people = Arrays.copyOf(people, Math.max(16, slot * 2));
-            }
-            people[slot] = personId;
+        for (Map.Entry<String, int[]> person : live.entrySet()) {
+            String personId = person.getKey();
+            int[] oldRows = person.getValue();
+            int slot = slotOf(personId);
             int[] mine = new int[oldRows.length];
             for (int i = 0; i < oldRows.length; i++) {
                 Chunk from = old[oldRows[i] / CHUNK];
