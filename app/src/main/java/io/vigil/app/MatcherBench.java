@@ -56,6 +56,13 @@ final class MatcherBench implements Callable<Integer> {
         if (sizes.stream().anyMatch(n -> n < 1) || queries < 1 || strangers < 0 || near < 0 || candidates < 1 || dim < 1) {
             throw new UserException("sizes, --queries, --candidates and --dim must be positive; --strangers and --near >= 0");
         }
+        long largest = sizes.stream().mapToLong(Integer::longValue).max().orElse(0);
+        long need = largest * (4L * dim + 300) + Math.min(largest, 100_000) * (4L * dim + 20);
+        if (need > Runtime.getRuntime().maxMemory() * 0.9) {
+            throw new UserException(String.format("%,d identities need about %,d MB of heap and this JVM may use %,d MB;"
+                    + " give it more (VIGIL_JAVA_OPTS=-Xmx%dg) or leave the largest size out of --sizes", largest,
+                    need >> 20, Runtime.getRuntime().maxMemory() >> 20, (need >> 30) + 2));
+        }
         System.out.printf("%-8s %-6s %9s %9s %10s %9s %10s %12s %16s%n", "people", "index", "p50 ms", "p99 ms", "queries/s",
                 "speed-up", "recall@1", String.format("(%.2f-0.50)", threshold), "strangers agree");
         SplittableRandom r = new SplittableRandom(42);

@@ -57,4 +57,13 @@ class VigilCommandTest {
     void aGroupWithoutSubcommandExitsNonZero() {
         assertThat(run("camera").exit()).isEqualTo(2);
     }
+
+    @Test
+    void aMatcherBenchTooLargeForTheHeapSaysHowMuchItNeeds() {
+        Result r = run("bench", "matcher", "--sizes", "1000,2000000000");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("2,000,000,000 identities need about").contains("VIGIL_JAVA_OPTS=-Xmx")
+                .doesNotContain("Exception");
+        assertThat(r.out()).doesNotContain("people"); // refused before measuring anything
+    }
 }
