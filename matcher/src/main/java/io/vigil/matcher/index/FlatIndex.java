@@ -18,8 +18,7 @@ public final class FlatIndex implements VectorIndex {
     private final SketchScan.Collector collector;
 
     public FlatIndex(IndexSettings settings) {
-        this(settings, new RowStore(), settings.threads() > 1
-                ? new ParallelCollector(settings.threads(), ParallelCollector.MIN_CHUNKS_PER_PART) : SketchScan::collect);
+        this(settings, new RowStore(), collectorFor(settings));
     }
 
     FlatIndex(IndexSettings settings, RowStore store, SketchScan.Collector collector) {
@@ -37,8 +36,12 @@ public final class FlatIndex implements VectorIndex {
      * through one of the two only.
      */
     public FlatIndex withSettings(IndexSettings other) {
-        return new FlatIndex(other, store, other.threads() > 1
-                ? new ParallelCollector(other.threads(), ParallelCollector.MIN_CHUNKS_PER_PART) : SketchScan::collect);
+        return new FlatIndex(other, store, collectorFor(other));
+    }
+
+    private static SketchScan.Collector collectorFor(IndexSettings settings) {
+        return settings.threads() > 1
+                ? new ParallelCollector(settings.threads(), ParallelCollector.MIN_CHUNKS_PER_PART) : SketchScan::collect;
     }
 
     @Override
@@ -161,17 +164,17 @@ public final class FlatIndex implements VectorIndex {
 
     /** Per-thread buffers of the approximate search, reused across queries. */
     static final class Scratch {
-        int[] distance = new int[0];
         int[] rows = new int[0];
         int[] full = new int[0];
+        int[] tied = new int[0];
         int[] histogram = new int[0];
 
         void ensure(int rowCount, int bits) {
             if (rows.length < rowCount) {
                 int n = rowCount + rowCount / 4;
-                distance = new int[n];
                 rows = new int[n];
                 full = new int[n];
+                tied = new int[n];
             }
             if (histogram.length != 4 * (bits + 1)) {
                 histogram = new int[4 * (bits + 1)];

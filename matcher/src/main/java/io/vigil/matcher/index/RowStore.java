@@ -113,6 +113,12 @@ final class RowStore {
     }
 
     private int append(int slot, float[] v) {
+        long[] code = sketch.encode(v);
+        return append(slot, v, 0, code, 0, code, headWords);
+    }
+
+    /** Appends a row from its floats and its sketch's head and tail words (compaction copies them as stored). */
+    private int append(int slot, float[] data, int dataOff, long[] head, int headOff, long[] tail, int tailOff) {
         int c = rows / CHUNK;
         int r = rows % CHUNK;
         if (c == chunks.length) {
@@ -121,15 +127,17 @@ final class RowStore {
                     new int[CHUNK]);
         }
         Chunk chunk = chunks[c];
-        System.arraycopy(v, 0, chunk.data, r * dim, dim);
-        long[] code = sketch.encode(v);
-        System.arraycopy(code, 0, chunk.head, r * headWords, headWords);
-        System.arraycopy(code, headWords, chunk.tail, r * tailWords, tailWords);
+        System.arraycopy(data, dataOff, chunk.data, r * dim, dim);
+        System.arraycopy(head, headOff, chunk.head, r * headWords, headWords);
+        System.arraycopy(tail, tailOff, chunk.tail, r * tailWords, tailWords);
         chunk.owner[r] = slot;
         return rows++;
     }
 
-    /** Rewrites the live rows into fresh chunks; readers keep the old chunks until they take a new view. */
+    /**
+     * Rewrites the live rows, floats and sketches as stored, into fresh chunks; readers keep the old chunks until
+     * they take a new view.
+     */
     private void compact() {
         Chunk[] old = chunks;
         Map<String, int[]> live = new HashMap<>(rowsOf);
@@ -141,8 +149,8 @@ final class RowStore {
             int[] mine = new int[oldRows.length];
             for (int i = 0; i < oldRows.length; i++) {
                 Chunk from = old[oldRows[i] / CHUNK];
-                int off = (oldRows[i] % CHUNK) * dim;
-                mine[i] = append(slot, Arrays.copyOfRange(from.data, off, off + dim));
+                int r = oldRows[i] % CHUNK;
+                mine[i] = append(slot, from.data, r * dim, from.head, r * headWords, from.tail, r * tailWords);
             }
             rowsOf.put(personId, mine);
         }

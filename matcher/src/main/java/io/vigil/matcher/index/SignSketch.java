@@ -38,10 +38,6 @@ final class SignSketch {
         return padded / 64;
     }
 
-    int dimension() {
-        return dim;
-    }
-
     /** Writes the sketch of {@code v} into {@code out[off .. off + words())}. */
     void encode(float[] v, long[] out, int off) {
         float[] x = new float[padded];

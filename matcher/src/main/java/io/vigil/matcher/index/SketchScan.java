@@ -22,15 +22,6 @@ final class SketchScan {
      * row but the distance and one comparison. Dead rows are scanned like live ones (checking would slow every row
      * down) and dropped by the re-ranking.
      */
-    static int headScan(View v, long[] code, int keep, Scratch s) {
-        return headScan(v, code, keep, s, SketchScan::collect);
-    }
-
-    /** How the rows within a cut are gathered: in this thread, or split by chunk ranges over several. */
-    interface Collector {
-        int collect(View v, long[] code, int cut, Scratch s);
-    }
-
     static int headScan(View v, long[] code, int keep, Scratch s, Collector collector) {
         int rows = v.rows();
         int hw = v.headWords();
@@ -45,11 +36,7 @@ final class SketchScan {
             long[] head = v.chunks()[c].head();
             int n = Math.min(perChunk, rows - c * RowStore.CHUNK);
             for (int r = 0; r < n; r++, sampled++) {
-                int d = 0;
-                for (int w = 0, o = r * hw; w < hw; w++, o++) {
-                    d += Long.bitCount(head[o] ^ code[w]);
-                }
-                hist[(d << 2) | (sampled & 3)]++;
+                hist[(hamming(head, r * hw, code, 0, hw) << 2) | (sampled & 3)]++;
             }
         }
         int cut = cut(hist, bits, (int) Math.min(sampled, Math.ceil(1.25 * keep * sampled / rows) + 1));
@@ -59,6 +46,11 @@ final class SketchScan {
             kept = collector.collect(v, code, cut, s);
         }
         return kept;
+    }
+
+    /** How the rows within a cut are gathered: in this thread, or split by chunk ranges over several. */
+    interface Collector {
+        int collect(View v, long[] code, int cut, Scratch s);
     }
 
     private static final int SAMPLE = 1 << 14;
@@ -91,10 +83,7 @@ final class SketchScan {
                 }
             } else {
                 for (int r = 0; r < n; r++) {
-                    int d = 0;
-                    for (int w = 0, o = r * hw; w < hw; w++, o++) {
-                        d += Long.bitCount(head[o] ^ code[w]);
-                    }
+                    int d = hamming(head, r * hw, code, 0, hw);
                     if (d <= cut) {
                         rowsOut[kept] = row + r;
                         distOut[kept++] = d;
@@ -119,16 +108,13 @@ final class SketchScan {
         for (int i = 0; i < n; i++) {
             int row = s.rows[i];
             long[] tail = v.chunks()[row / RowStore.CHUNK].tail();
-            int d = s.full[i]; // the head distance
-            for (int w = 0, o = (row % RowStore.CHUNK) * tw; w < tw; w++, o++) {
-                d += Long.bitCount(tail[o] ^ code[hw + w]);
-            }
+            int d = s.full[i] + hamming(tail, (row % RowStore.CHUNK) * tw, code, hw, tw); // head + tail distance
             s.full[i] = d;
             hist[(d << 2) | (i & 3)]++;
         }
         int cut = cut(hist, bits, keep);
         int kept = 0;
-        int[] tied = s.distance; // the head distances are spent: reuse the buffer for the rows at the cut
+        int[] tied = s.tied;
         int ties = 0;
         for (int i = 0; i < n; i++) {
             if (s.full[i] < cut) {
@@ -141,6 +127,15 @@ final class SketchScan {
             s.rows[kept++] = tied[i];
         }
         return kept;
+    }
+
+    /** Differing bits of {@code words[off .. off + n)} and {@code code[codeOff .. codeOff + n)}. */
+    private static int hamming(long[] words, int off, long[] code, int codeOff, int n) {
+        int d = 0;
+        for (int w = 0; w < n; w++) {
+            d += Long.bitCount(words[off + w] ^ code[codeOff + w]);
+        }
+        return d;
     }
 
     /**
