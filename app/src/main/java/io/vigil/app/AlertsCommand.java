@@ -3,7 +3,6 @@ package io.vigil.app;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.serde.JsonSerde;
 import io.vigil.api.serde.WireFormatException;
-import io.vigil.api.topic.VigilTopics;
 import io.vigil.runtime.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,11 +15,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 @Command(name = "alerts", mixinStandardHelpOptions = true, description = "Reads alerts from the alerts topic.",
         subcommands = {AlertsCommand.Tail.class, CommandLine.HelpCommand.class})
@@ -54,28 +55,23 @@ final class AlertsCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        private static final JsonSerde<Alert> ALERTS = new JsonSerde<>(Alert.class);
+
         @Override
         public Integer call() {
             Settings s = kafka.settings();
-            VigilTopics topics = new VigilTopics(s.common().topicPrefix());
             PrintWriter out = spec.commandLine().getOut();
             long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
             int printed = 0;
             try (KafkaConsumer<byte[], byte[]> c = open(s, "vigil-tail", fromBeginning)) {
                 while (System.nanoTime() < deadline && (max == null || printed < max)) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                        Alert a;
-                        try {
-                            a = topics.alerts.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                        } catch (WireFormatException e) {
-                            spec.commandLine().getErr().println("skipped an unreadable alert: " + e.getMessage());
-                            continue;
-                        }
+                        Alert a = decode(r, spec.commandLine().getErr()::println);
                         if (a == null || (camera != null && !camera.equals(a.cameraId()))
                                 || (person != null && !person.equals(a.personId()))) {
                             continue;
                         }
-                        out.println(json ? new String(r.value(), java.nio.charset.StandardCharsets.UTF_8) : line(a));
+                        out.println(json ? new String(r.value(), StandardCharsets.UTF_8) : line(a));
                         out.flush();
                         if (max != null && ++printed >= max) {
                             break;
@@ -94,7 +90,7 @@ final class AlertsCommand implements Runnable {
             Map<String, Object> props = KafkaClients.common(s.common(), clientId);
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            String topic = new VigilTopics(s.common().topicPrefix()).alerts.name();
+            String topic = s.topics().alerts.name();
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             c.assign(parts);
@@ -105,6 +101,20 @@ final class AlertsCommand implements Runnable {
                 parts.forEach(c::position);
             }
             return c;
+        }
+
+        /** The alert of a record; null for a tombstone, or for unreadable bytes after telling {@code problems} why. */
+        static Alert decode(ConsumerRecord<byte[], byte[]> r, Consumer<String> problems) {
+            if (r.value() == null) {
+                return null;
+            }
+            try {
+                return ALERTS.decode(r.value());
+            } catch (WireFormatException e) {
+                problems.accept("skipped an unreadable alert at " + r.topic() + "-" + r.partition() + "@" + r.offset()
+                        + ": " + e.getMessage());
+                return null;
+            }
         }
 
         static String line(Alert a) {

@@ -33,7 +33,7 @@ final class CameraCommand implements Runnable {
     }
 
     static void publish(Settings s, String id, CameraSpec camera) {
-        TopicWriter.write(s, new VigilTopics(s.common().topicPrefix()).cameras, id, camera);
+        TopicWriter.write(s, s.topics().cameras, id, camera);
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Registers a camera, or replaces its settings.")
@@ -109,7 +109,7 @@ final class CameraCommand implements Runnable {
         @Override
         public Integer call() {
             Settings s = kafka.settings();
-            VigilTopics topics = new VigilTopics(s.common().topicPrefix());
+            VigilTopics topics = s.topics();
             Map<String, Object> client = KafkaClients.common(s.common(), "vigil-cli");
             PrintWriter err = spec.commandLine().getErr();
             Map<String, CameraSpec> cameras = CompactedTopicReader.read(client, topics.cameras.name(),

@@ -1,8 +1,10 @@
 package io.vigil.app;
 
+import io.vigil.api.alert.Alert;
 import io.vigil.api.camera.CameraSpec;
 import io.vigil.ingest.sample.RtspServer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,18 +100,16 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printAlerts(Settings settings) {
-        var alerts = new io.vigil.api.topic.VigilTopics(settings.common().topicPrefix()).alerts;
         try (KafkaConsumer<byte[], byte[]> c = AlertsCommand.Tail.open(settings, "vigil-demo-tail", false)) {
             while (!Thread.currentThread().isInterrupted()) {
                 for (var r : c.poll(Duration.ofMillis(500))) {
-                    try {
-                        System.out.println("ALERT " + AlertsCommand.Tail.line(alerts.valueSerde().deserializer().deserialize(r.topic(), r.value())));
-                    } catch (io.vigil.api.serde.WireFormatException e) {
-                        System.err.println("demo: skipped an unreadable alert: " + e.getMessage());
+                    Alert a = AlertsCommand.Tail.decode(r, problem -> System.err.println("demo: " + problem));
+                    if (a != null) {
+                        System.out.println("ALERT " + AlertsCommand.Tail.line(a));
                     }
                 }
             }
-        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+        } catch (WakeupException | InterruptException e) {
             // stopping
         } catch (RuntimeException e) {
             System.err.println("demo: alert printer stopped: " + e.getMessage());

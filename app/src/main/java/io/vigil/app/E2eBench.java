@@ -118,8 +118,8 @@ final class E2eBench implements Callable<Integer> {
                 double cpu = (os.getProcessCpuTime() - cpu0) / 1e9 / secs;
                 Map<String, Double> drops = drops(r);
                 drops.replaceAll((k, v) -> v - drops0.getOrDefault(k, 0.0));
-                List<Long> lat = alerts.stream().map(Alert::latencyMs).sorted().toList();
-                return new Step(n, lat.size(), pct(lat, 0.5), pct(lat, 0.95), pct(lat, 0.99),
+                long[] lat = alerts.stream().mapToLong(Alert::latencyMs).sorted().toArray();
+                return new Step(n, lat.length, Percentile.of(lat, 0.5), Percentile.of(lat, 0.95), Percentile.of(lat, 0.99),
                         (sum(r, "vigil.ingest.frames", "published") - in0) / secs,
                         (sum(r, "vigil.inference.frames", "processed") - inf0) / secs,
                         (sum(r, "vigil.matcher.faces", null) - m0) / secs, drops, cpu / n);
@@ -140,10 +140,6 @@ final class E2eBench implements Callable<Integer> {
         r.find("vigil.ingest.frames").tag("outcome", "dropped").counters()
                 .forEach(c -> m.merge(c.getId().getTag("reason"), c.count(), Double::sum));
         return m;
-    }
-
-    private static double pct(List<Long> sorted, double p) {
-        return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
     }
 
     private void write(List<Step> steps) throws Exception {

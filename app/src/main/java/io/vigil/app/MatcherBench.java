@@ -192,10 +192,11 @@ final class MatcherBench implements Callable<Integer> {
         return t;
     }
 
+    /** Milliseconds at percentile {@code q} of nanosecond timings. */
     private static double p(long[] t, double q) {
         long[] s = t.clone();
         Arrays.sort(s);
-        return s[Math.min(s.length - 1, (int) Math.ceil(q * s.length) - 1)] / 1e6;
+        return Percentile.of(s, q) / 1e6;
     }
 
     private static long usedHeap() {

@@ -55,7 +55,7 @@ public final class Pipeline implements AutoCloseable {
                 group.add(kafka);
                 settings = settings.withBootstrap(kafka.bootstrapServers());
             }
-            VigilTopics topics = new VigilTopics(settings.common().topicPrefix());
+            VigilTopics topics = settings.topics();
             setUpTopics(settings, topics);
             PrometheusMeterRegistry registry = Metrics.prometheus(kind.label(), settings.common().instanceId());
             HttpEndpoint http = new HttpEndpoint(settings.common().httpHost(), settings.common().httpPort(), registry);

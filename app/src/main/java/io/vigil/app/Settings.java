@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.alerts.AlertsConfig;
+import io.vigil.api.topic.VigilTopics;
 import io.vigil.inference.worker.InferenceConfig;
 import io.vigil.ingest.IngestConfig;
 import io.vigil.matcher.MatcherConfig;
@@ -36,6 +37,11 @@ public record Settings(CommonConfig common, IngestConfig ingest, InferenceConfig
 
     public Settings withHttpPort(Integer port) {
         return port == null ? this : withCommon(common.withHttpPort(port));
+    }
+
+    /** The topics under this deployment's prefix. */
+    public VigilTopics topics() {
+        return new VigilTopics(common.topicPrefix());
     }
 
     /** The bootstrap servers, or a user error saying how to give them. */

@@ -20,7 +20,7 @@ final class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Settings settings = kafka.settings();
-        VigilTopics topics = new VigilTopics(settings.common().topicPrefix());
+        VigilTopics topics = settings.topics();
         try (Admin admin = KafkaClients.admin(settings.common())) {
             TopicSetup.Report r = new TopicSetup(admin, settings.common().replicationFactor()).ensure(topics.specs());
             for (TopicSpec spec : topics.specs()) {

@@ -38,7 +38,7 @@ final class WatchlistCommand implements Runnable {
     }
 
     static void publish(Settings s, String personId, WatchlistEntry entry) {
-        TopicWriter.write(s, new VigilTopics(s.common().topicPrefix()).watchlist, personId, entry);
+        TopicWriter.write(s, s.topics().watchlist, personId, entry);
     }
 
     static Map<String, String> meta(List<String> pairs) {
@@ -178,7 +178,7 @@ final class WatchlistCommand implements Runnable {
         @Override
         public Integer call() {
             Settings s = kafka.settings();
-            VigilTopics topics = new VigilTopics(s.common().topicPrefix());
+            VigilTopics topics = s.topics();
             PrintWriter out = spec.commandLine().getOut();
             Map<String, WatchlistEntry> people = CompactedTopicReader.read(KafkaClients.common(s.common(), "vigil-cli"),
                     topics.watchlist.name(), new JsonSerde<>(WatchlistEntry.class),
