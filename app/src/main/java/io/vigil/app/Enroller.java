@@ -1,11 +1,10 @@
 package io.vigil.app;
 
+import io.vigil.api.Ids;
 import io.vigil.api.face.Face;
+import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.inference.face.FaceAnalyzer;
 import io.vigil.inference.worker.InferenceConfig;
-
-import io.vigil.api.Ids;
-import io.vigil.api.watchlist.WatchlistEntry;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +38,7 @@ final class Enroller implements AutoCloseable {
         rejections.clear();
         List<Face> faces = analyzer.analyze(List.of(FacesCommand.read(image))).get(0);
         if (faces.isEmpty()) {
-            if (rejections.contains("too-small")) {
+            if (rejections.contains(FaceAnalyzer.TOO_SMALL)) {
                 throw new UserException(image + ": the face is too small (under " + config.quality().minFaceSize()
                         + " px); use a closer photo, or lower VIGIL_INFERENCE_MIN_FACE");
             }

@@ -2,8 +2,11 @@ package io.vigil.app;
 
 import io.vigil.api.face.Face;
 import io.vigil.inference.face.Alignment;
+import io.vigil.inference.face.Embedder;
 import io.vigil.inference.face.FaceAnalyzer;
+import io.vigil.inference.face.FaceDetector;
 import io.vigil.inference.face.Images;
+import io.vigil.inference.face.Landmarker;
 import io.vigil.inference.model.OnnxModel;
 import io.vigil.inference.model.SessionSettings;
 import io.vigil.inference.worker.InferenceConfig;
@@ -16,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 @Command(name = "inference", mixinStandardHelpOptions = true,
         description = {"Faces per second through the worker path (JPEG decode, detect, landmarks, align, embed, thumbnail)",
@@ -90,26 +90,18 @@ final class InferenceBench implements Callable<Integer> {
              OnnxModel emb = new OnnxModel(c.embedder(), s)) {
             List<float[][]> tensors = new ArrayList<>();
             for (byte[] jpeg : jpegs) {
-                Mat img = Images.decode(jpeg);
-                Face face = analyzer.analyze(List.of(img)).get(0).get(0);
-                float[] d = new float[det.sampleSize()];
-                try (Mat small = Images.resized(img, 320, 240)) {
-                    Images.toPlanar(Images.pixels(small), 320 * 240, true, d, 0);
-                }
-                float[] l = new float[lm.sampleSize()];
-                try (Mat crop = Images.crop(img, (int) face.box().x1(), (int) face.box().y1(), (int) face.box().x2(), (int) face.box().y2());
-                     Mat grey = new Mat()) {
-                    cvtColor(crop, grey, COLOR_BGR2GRAY);
-                    byte[] px = Images.pixels(Images.resized(grey, 64, 64));
-                    for (int i = 0; i < px.length; i++) {
-                        l[i] = (px[i] & 0xff) / 256f;
+                try (Mat img = Images.decode(jpeg)) {
+                    Face face = analyzer.analyze(List.of(img)).get(0).get(0);
+                    float[] d = new float[det.sampleSize()];
+                    FaceDetector.input(img, d, 0);
+                    float[] l = new float[lm.sampleSize()];
+                    Landmarker.input(img, face.box(), l, 0);
+                    float[] e = new float[emb.sampleSize()];
+                    try (Mat aligned = Alignment.align(img, face.landmarks())) {
+                        Embedder.input(aligned, e, 0);
                     }
+                    tensors.add(new float[][]{d, l, e});
                 }
-                float[] e = new float[emb.sampleSize()];
-                try (Mat aligned = Alignment.align(img, face.landmarks())) {
-                    Images.toPlanar(Images.pixels(aligned), 112 * 112, false, e, 0);
-                }
-                tensors.add(new float[][]{d, l, e});
             }
             for (int i = 0; i < 16; i++) {
                 float[][] t = tensors.get(i % tensors.size());

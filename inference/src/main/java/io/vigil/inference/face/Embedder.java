@@ -22,12 +22,11 @@ public final class Embedder {
     public Embedding[] embed(List<Mat> aligned) {
         Embedding[] out = new Embedding[aligned.size()];
         int per = model.sampleSize();
-        int pixels = Alignment.SIZE * Alignment.SIZE;
         for (int start = 0; start < aligned.size(); start += maxBatch) {
             int n = Math.min(maxBatch, aligned.size() - start);
             float[] input = new float[n * per];
             for (int k = 0; k < n; k++) {
-                Images.toPlanar(Images.pixels(aligned.get(start + k)), pixels, false, input, k * per);
+                input(aligned.get(start + k), input, k * per);
             }
             float[] result = model.run(input, n)[0];
             int dim = result.length / n;
@@ -39,6 +38,11 @@ public final class Embedder {
             }
         }
         return out;
+    }
+
+    /** The embedder's input for one aligned 112x112 face: planar BGR, at {@code into[off]}. */
+    public static void input(Mat aligned, float[] into, int off) {
+        Images.toPlanar(Images.pixels(aligned), Alignment.SIZE * Alignment.SIZE, false, into, off);
     }
 
     static float norm(float[] v) {

@@ -33,6 +33,13 @@ public final class FaceAnalyzer implements AutoCloseable {
     private final Listener listener;
 
     /** Observes the pipeline: per-step durations and quality-gate rejections. */
+    /** Why a detection was not embedded, one reason per quality gate: the {@code reason} tag of the metric. */
+    public static final String TOO_SMALL = "too-small";
+    public static final String LOW_SCORE = "low-score";
+    public static final String BLURRY = "blurry";
+    public static final String NOT_A_FACE = "not-a-face";
+    public static final List<String> REJECTIONS = List.of(TOO_SMALL, LOW_SCORE, BLURRY, NOT_A_FACE);
+
     public interface Listener {
         Listener NONE = new Listener() {
         };
@@ -81,9 +88,9 @@ public final class FaceAnalyzer implements AutoCloseable {
                 for (int d = 0; d < ds.size(); d++) {
                     Detection det = ds.get(d);
                     if (Math.min(det.box().width(), det.box().height()) < settings.minFaceSize()) {
-                        listener.rejected("too-small");
+                        listener.rejected(TOO_SMALL);
                     } else if (det.score() < settings.minScore()) {
-                        listener.rejected("low-score");
+                        listener.rejected(LOW_SCORE);
                     } else {
                         targets.add(new Landmarker.Target(images.get(i), det.box()));
                         owners.add(new int[]{i, d});
@@ -99,7 +106,7 @@ public final class FaceAnalyzer implements AutoCloseable {
             for (int k = 0; k < targets.size(); k++) {
                 Mat face = Alignment.align(targets.get(k).image(), points[k]);
                 if (sharpness(face) < settings.minSharpness()) {
-                    listener.rejected("blurry");
+                    listener.rejected(BLURRY);
                     continue;
                 }
                 aligned.add(face);
@@ -116,7 +123,7 @@ public final class FaceAnalyzer implements AutoCloseable {
             images.forEach(m -> out.add(new ArrayList<>()));
             for (int j = 0; j < keep.size(); j++) {
                 if (embeddings[j].norm() < settings.minEmbeddingNorm()) {
-                    listener.rejected("not-a-face");
+                    listener.rejected(NOT_A_FACE);
                     continue;
                 }
                 int k = keep.get(j);

@@ -46,9 +46,8 @@ public final class FaceDetector {
             for (int k = 0; k < n; k++) {
                 Region reg = regions.get(start + k);
                 int[] r = reg.rect;
-                try (Mat roi = Images.crop(images.get(reg.image), r[0], r[1], r[0] + r[2], r[1] + r[3]);
-                     Mat small = Images.resized(roi, W, H)) {
-                    Images.toPlanar(Images.pixels(small), W * H, true, input, k * per);
+                try (Mat roi = Images.crop(images.get(reg.image), r[0], r[1], r[0] + r[2], r[1] + r[3])) {
+                    input(roi, input, k * per);
                 }
             }
             float[][] out = model.run(input, n);
@@ -59,6 +58,13 @@ public final class FaceDetector {
             result.add(nms(d, nmsIou));
         }
         return result;
+    }
+
+    /** The detector's input for one region of an image: resized to 320x240, planar RGB, at {@code into[off]}. */
+    public static void input(Mat region, float[] into, int off) {
+        try (Mat small = Images.resized(region, W, H)) {
+            Images.toPlanar(Images.pixels(small), W * H, true, into, off);
+        }
     }
 
     private void decode(float[] scores, float[] boxes, int n, List<Region> regions, List<List<Detection>> out) {

@@ -38,17 +38,7 @@ public final class Landmarker {
             float[] input = new float[n * per];
             for (int k = 0; k < n; k++) {
                 Target t = targets.get(start + k);
-                FaceBox b = t.box();
-                try (Mat crop = Images.crop(t.image(), Math.round(b.x1()), Math.round(b.y1()), Math.round(b.x2()), Math.round(b.y2()));
-                     Mat grey = new Mat()) {
-                    cvtColor(crop, grey, COLOR_BGR2GRAY);
-                    try (Mat small = Images.resized(grey, SIZE, SIZE)) {
-                        byte[] px = Images.pixels(small);
-                        for (int i = 0; i < px.length; i++) {
-                            input[k * per + i] = (px[i] & 0xff) / 256f;
-                        }
-                    }
-                }
+                input(t.image(), t.box(), input, k * per);
             }
             float[] result = model.run(input, n)[0];
             int values = result.length / n;
@@ -57,6 +47,20 @@ public final class Landmarker {
             }
         }
         return out;
+    }
+
+    /** The landmark model's input for one face: its box, grey, 64x64, scaled to [0, 1), at {@code into[off]}. */
+    public static void input(Mat image, FaceBox b, float[] into, int off) {
+        try (Mat crop = Images.crop(image, Math.round(b.x1()), Math.round(b.y1()), Math.round(b.x2()), Math.round(b.y2()));
+             Mat grey = new Mat()) {
+            cvtColor(crop, grey, COLOR_BGR2GRAY);
+            try (Mat small = Images.resized(grey, SIZE, SIZE)) {
+                byte[] px = Images.pixels(small);
+                for (int i = 0; i < px.length; i++) {
+                    into[off + i] = (px[i] & 0xff) / 256f;
+                }
+            }
+        }
     }
 
     private static float[] five(float[] v, int off, FaceBox box, Mat image) {

@@ -34,7 +34,7 @@ final class InferenceMetrics implements FaceAnalyzer.Listener {
         this.batchSize = DistributionSummary.builder("vigil.inference.batch.size")
                 .description("Frames analysed together").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
         this.faces = Counter.builder("vigil.inference.faces").description("Faces published").register(registry);
-        for (String reason : new String[]{"too-small", "low-score", "blurry", "not-a-face"}) {
+        for (String reason : FaceAnalyzer.REJECTIONS) {
             rejected.computeIfAbsent(reason, this::rejectedCounter);
         }
     }

@@ -38,16 +38,13 @@ final class Sampler {
     }
 
     boolean take(long captureMicros) {
-        if (nextDue == Long.MIN_VALUE || captureMicros >= nextDue) {
-            // stay on the grid, but resynchronise after a gap (reconnect, stall) rather than burst to catch up
-            nextDue = nextDue == Long.MIN_VALUE || captureMicros - nextDue > periodMicros
-                    ? captureMicros + periodMicros : nextDue + periodMicros;
-            return true;
+        if (!due(captureMicros)) {
+            return false;
         }
-        if (nextDue - captureMicros > 10 * periodMicros) {
-            nextDue = captureMicros + periodMicros; // clock went backwards: start over
-            return true;
-        }
-        return false;
+        // stay on the grid, but resynchronise after a gap (reconnect, stall) rather than burst to catch up, and start
+        // over when the clock went backwards
+        boolean onGrid = nextDue != Long.MIN_VALUE && captureMicros >= nextDue && captureMicros - nextDue <= periodMicros;
+        nextDue = onGrid ? nextDue + periodMicros : captureMicros + periodMicros;
+        return true;
     }
 }
