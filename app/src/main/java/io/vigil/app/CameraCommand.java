@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.api.camera.CameraOptions;
 import io.vigil.api.camera.CameraSpec;
 import io.vigil.api.camera.CameraStatus;
 import io.vigil.api.topic.VigilTopics;
@@ -42,7 +43,7 @@ final class CameraCommand implements Runnable {
         KafkaOptions kafka;
         @Option(names = "--id", required = true, description = "camera id (A-Z a-z 0-9 . _ -, up to 64)")
         String id;
-        @Option(names = "--url", required = true, description = "rtsp://, rtsps://, http(s):// or file:// stream URL")
+        @Option(names = "--url", required = true, description = "rtsp://, rtsps:// or http(s):// stream URL (file:///path where ingest allows files)")
         String url;
         @Option(names = "--fps", defaultValue = "5", description = "frames per second to publish, 0.1 to 30 (default ${DEFAULT-VALUE})")
         double fps;
@@ -50,7 +51,7 @@ final class CameraCommand implements Runnable {
         int maxWidth;
         @Option(names = "--keyframes-only", description = "decode key frames only (cheap; for low fps)")
         boolean keyframesOnly;
-        @Option(names = "--option", paramLabel = "KEY=VALUE", description = "extra FFmpeg option, repeatable")
+        @Option(names = "--option", paramLabel = "KEY=VALUE", description = "extra FFmpeg option, repeatable; one of rtsp_flags, allowed_media_types, fflags, buffer_size, max_delay, reorder_queue_size, analyzeduration, probesize, fpsprobesize, user_agent")
         List<String> options = new ArrayList<>();
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -67,6 +68,7 @@ final class CameraCommand implements Runnable {
                     opts.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
             }
+            problems.addAll(CameraOptions.problems(opts));
             if (!problems.isEmpty()) {
                 throw new UserException(String.join("; ", problems), 2);
             }
@@ -74,6 +76,11 @@ final class CameraCommand implements Runnable {
             CameraSpec camera = new CameraSpec(id, url, fps, maxWidth, keyframesOnly, opts);
             publish(s, id, camera);
             spec.commandLine().getOut().printf("camera %s registered: %s at %s fps%n", id, camera.maskedUrl(), fps);
+            String refused = s.ingest().policy().problem(camera);
+            if (refused != null) {
+                spec.commandLine().getErr().printf("warning: %s%n(ingest workers apply their own VIGIL_INGEST_ALLOW;"
+                        + " 'vigil camera ls' shows whether they accepted it)%n", refused);
+            }
             spec.commandLine().getOut().flush();
             return 0;
         }

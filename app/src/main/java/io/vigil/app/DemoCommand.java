@@ -2,6 +2,7 @@ package io.vigil.app;
 
 import io.vigil.api.alert.Alert;
 import io.vigil.api.camera.CameraSpec;
+import io.vigil.ingest.camera.CameraPolicy;
 import io.vigil.ingest.sample.RtspServer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.InterruptException;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,7 +48,9 @@ final class DemoCommand implements Callable<Integer> {
         if (video != null && !Files.isReadable(video)) {
             throw new UserException("cannot read the video " + video, 2);
         }
-        Settings settings = Settings.fromEnvironment().withHttpPort(httpPort);
+        // the demo's sample camera streams on this machine, and --video reads a file: allow both, for the demo only
+        Settings settings = Settings.fromEnvironment().withHttpPort(httpPort).allowingCameras(
+                EnumSet.of(CameraPolicy.Allow.FILE, CameraPolicy.Allow.LOOPBACK));
         Path home = settings.common().home();
         Files.createDirectories(home);
         String url = cameraUrl != null ? cameraUrl : video != null ? "file://" + video.toAbsolutePath() : null;
@@ -77,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("%nVigil demo running.%n  camera:      demo-cam  %s%n  watchlist:   %d people%n"
                         + "  alerts page: http://127.0.0.1:%d/%n  metrics:     http://127.0.0.1:%d/metrics%n"
                         + "  Kafka:       %s (data in %s)%nAlerts appear below as they happen. Ctrl-C stops everything.%n%n",
-                CameraSpec.maskPassword(url), enrolled, pipeline.httpPort(), pipeline.httpPort(), pipeline.bootstrap(),
+                io.vigil.api.Secrets.maskUrl(url), enrolled, pipeline.httpPort(), pipeline.httpPort(), pipeline.bootstrap(),
                 home.resolve("kafka"));
         pipeline.awaitStopped();
         return 0;

@@ -24,8 +24,7 @@ final class Enroller implements AutoCloseable {
 
     Enroller(InferenceConfig config) {
         this.config = config;
-        this.analyzer = new FaceAnalyzer(config.detector(), config.landmarks(), config.embedder(), config.session(),
-                config.tiling(), config.detectionThreshold(), 32, config.quality(), new FaceAnalyzer.Listener() {
+        this.analyzer = config.analyzer(32, new FaceAnalyzer.Listener() {
             @Override
             public void rejected(String reason) {
                 rejections.add(reason);

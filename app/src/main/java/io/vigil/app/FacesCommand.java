@@ -10,7 +10,6 @@ import io.vigil.inference.face.CorruptImageException;
 import io.vigil.inference.face.Embedder;
 import io.vigil.inference.face.FaceAnalyzer;
 import io.vigil.inference.face.Images;
-import io.vigil.inference.worker.InferenceConfig;
 import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,9 +36,7 @@ final class FacesCommand implements Runnable {
     }
 
     static FaceAnalyzer analyzer() {
-        InferenceConfig c = Settings.fromEnvironment().inference();
-        return new FaceAnalyzer(c.detector(), c.landmarks(), c.embedder(), c.session(), c.tiling(),
-                c.detectionThreshold(), 32, c.quality(), FaceAnalyzer.Listener.NONE);
+        return Settings.fromEnvironment().inference().analyzer(32, FaceAnalyzer.Listener.NONE);
     }
 
     static Mat read(Path image) {

@@ -67,6 +67,7 @@ public final class Pipeline implements AutoCloseable {
             }
             for (Stage s : stages) {
                 http.readiness(s.name(), s::ready);
+                http.liveness(s.name(), s::live);
                 group.start(s);
             }
             return new Pipeline(group, settings, http, registry, topics, List.copyOf(stages));

@@ -4,9 +4,12 @@ import io.vigil.alerts.AlertsConfig;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.inference.worker.InferenceConfig;
 import io.vigil.ingest.IngestConfig;
+import io.vigil.ingest.camera.CameraPolicy;
 import io.vigil.matcher.MatcherConfig;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.config.ConfigReader;
+
+import java.util.Set;
 
 /**
  * Every configuration section, parsed together so that all problems (and unknown keys) are reported at once,
@@ -18,7 +21,7 @@ public record Settings(CommonConfig common, IngestConfig ingest, InferenceConfig
     public static Settings load(ConfigReader reader) {
         CommonConfig common = CommonConfig.from(reader);
         Settings s = new Settings(common, IngestConfig.from(reader), InferenceConfig.from(reader),
-                MatcherConfig.from(reader, common.topicPrefix(), common.home()), AlertsConfig.from(reader));
+                MatcherConfig.from(reader, common.topicPrefix(), common.home(), common.captureWindow()), AlertsConfig.from(reader));
         reader.finish();
         return s;
     }
@@ -33,6 +36,11 @@ public record Settings(CommonConfig common, IngestConfig ingest, InferenceConfig
 
     public Settings withBootstrap(String bootstrap) {
         return bootstrap == null ? this : withCommon(common.withBootstrap(bootstrap));
+    }
+
+    /** These settings with ingest allowing more camera URLs (the demo's own camera and files). */
+    public Settings allowingCameras(Set<CameraPolicy.Allow> allow) {
+        return new Settings(common, ingest.allowing(allow), inference, matcher, alerts);
     }
 
     public Settings withHttpPort(Integer port) {

@@ -1,8 +1,13 @@
 package io.vigil.ingest;
 
+import io.vigil.ingest.camera.CameraPolicy;
 import io.vigil.runtime.config.ConfigReader;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The ingest stage's settings ({@code VIGIL_INGEST_*}).
@@ -12,8 +17,17 @@ import java.time.Duration;
  * @param backoffMin   first reconnect delay
  * @param backoffMax   reconnect delays double up to this, with jitter
  * @param queue        frames waiting between decoding and publishing, per camera; the oldest is dropped when full
+ * @param allow        camera URLs allowed beyond the defaults: local files, loopback, link-local, metadata hosts
  */
-public record IngestConfig(int jpegQuality, Duration timeout, Duration backoffMin, Duration backoffMax, int queue) {
+public record IngestConfig(int jpegQuality, Duration timeout, Duration backoffMin, Duration backoffMax, int queue,
+                           Set<CameraPolicy.Allow> allow) {
+    public IngestConfig {
+        allow = allow.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(allow));
+    }
+
+    public CameraPolicy policy() {
+        return new CameraPolicy(allow);
+    }
 
     public static IngestConfig from(ConfigReader r) {
         Duration min = r.duration("VIGIL_INGEST_BACKOFF_MIN", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(5));
@@ -25,6 +39,28 @@ public record IngestConfig(int jpegQuality, Duration timeout, Duration backoffMi
                 r.intValue("VIGIL_INGEST_JPEG_QUALITY", 80, 10, 100),
                 r.duration("VIGIL_INGEST_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMinutes(5)),
                 min, max,
-                r.intValue("VIGIL_INGEST_QUEUE", 2, 1, 1000));
+                r.intValue("VIGIL_INGEST_QUEUE", 2, 1, 1000),
+                allow(r));
+    }
+
+    private static Set<CameraPolicy.Allow> allow(ConfigReader r) {
+        Set<CameraPolicy.Allow> out = EnumSet.noneOf(CameraPolicy.Allow.class);
+        for (String v : r.list("VIGIL_INGEST_ALLOW", List.of())) {
+            try {
+                out.add(CameraPolicy.Allow.valueOf(v.toUpperCase(Locale.ROOT).replace('-', '_')));
+            } catch (IllegalArgumentException e) {
+                r.problem("VIGIL_INGEST_ALLOW entry '" + v + "' is invalid: expected a comma-separated list of file,"
+                        + " loopback, link-local, metadata (or unset it to allow none of them)");
+            }
+        }
+        return out;
+    }
+
+    /** This config allowing more camera URLs (the demo allows its own sample camera and files). */
+    public IngestConfig allowing(Set<CameraPolicy.Allow> more) {
+        EnumSet<CameraPolicy.Allow> all = EnumSet.noneOf(CameraPolicy.Allow.class);
+        all.addAll(allow);
+        all.addAll(more);
+        return new IngestConfig(jpegQuality, timeout, backoffMin, backoffMax, queue, all);
     }
 }

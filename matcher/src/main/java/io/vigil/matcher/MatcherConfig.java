@@ -1,5 +1,6 @@
 package io.vigil.matcher;
 
+import io.vigil.api.frame.CaptureWindow;
 import io.vigil.api.watchlist.Similarity;
 import io.vigil.matcher.index.IndexSettings;
 import io.vigil.runtime.config.ConfigReader;
@@ -16,18 +17,36 @@ import java.time.Duration;
  * @param stateDir      where Kafka Streams keeps local state (never /tmp: it would be lost on reboot)
  * @param threads       stream threads in this process
  * @param index         how the watchlist is searched
+ * @param dimension     the embedding dimension of the model in use: watchlist entries and faces of another are refused
+ * @param thresholdFloor the lowest threshold a watchlist entry may carry (one near 0 would match every face)
+ * @param captureWindow the capture times of faces the matcher accepts
  */
 public record MatcherConfig(double threshold, Duration cooldown, String applicationId, Path stateDir, int threads,
-                            IndexSettings index) {
+                            IndexSettings index, int dimension, double thresholdFloor, CaptureWindow captureWindow) {
+    public static final int DEFAULT_DIMENSION = 512;
+    /** Above the highest different-person similarity measured on the real photos (0.26), below the threshold. */
+    public static final double DEFAULT_THRESHOLD_FLOOR = 0.30;
 
-    /** The default index settings. */
+    /** The default index settings, dimension and floor. */
     public MatcherConfig(double threshold, Duration cooldown, String applicationId, Path stateDir, int threads) {
-        this(threshold, cooldown, applicationId, stateDir, threads, IndexSettings.DEFAULT);
+        this(threshold, cooldown, applicationId, stateDir, threads, IndexSettings.DEFAULT, DEFAULT_DIMENSION,
+                DEFAULT_THRESHOLD_FLOOR, CaptureWindow.DEFAULT);
     }
 
-    public static MatcherConfig from(ConfigReader r, String topicPrefix, Path home) {
+    public MatcherConfig withIndex(IndexSettings settings) {
+        return new MatcherConfig(threshold, cooldown, applicationId, stateDir, threads, settings, dimension,
+                thresholdFloor, captureWindow);
+    }
+
+    public static MatcherConfig from(ConfigReader r, String topicPrefix, Path home, CaptureWindow window) {
+        double floor = r.doubleValue("VIGIL_MATCHER_THRESHOLD_FLOOR", DEFAULT_THRESHOLD_FLOOR, 0.01, 0.99);
+        double threshold = r.doubleValue("VIGIL_MATCHER_THRESHOLD", Similarity.DEFAULT_THRESHOLD, 0.01, 0.99);
+        if (threshold < floor) {
+            r.problem("VIGIL_MATCHER_THRESHOLD=" + threshold + " is below VIGIL_MATCHER_THRESHOLD_FLOOR=" + floor
+                    + "; a threshold that low matches strangers: raise it, or lower the floor knowingly");
+        }
         return new MatcherConfig(
-                r.doubleValue("VIGIL_MATCHER_THRESHOLD", Similarity.DEFAULT_THRESHOLD, 0.01, 0.99),
+                threshold,
                 r.duration("VIGIL_MATCHER_COOLDOWN", Duration.ofSeconds(60), Duration.ZERO, Duration.ofDays(1)),
                 r.string("VIGIL_MATCHER_APPLICATION_ID", topicPrefix + "matcher"),
                 Path.of(r.string("VIGIL_MATCHER_STATE_DIR", home.resolve("streams").toString())),
@@ -37,6 +56,8 @@ public record MatcherConfig(double threshold, Duration cooldown, String applicat
                         r.intValue("VIGIL_MATCHER_INDEX_EXACT_LIMIT", IndexSettings.DEFAULT.exactLimit(), 0,
                                 Integer.MAX_VALUE),
                         r.intValue("VIGIL_MATCHER_INDEX_CANDIDATES", IndexSettings.DEFAULT.candidates(), 1, 1_000_000),
-                        r.intValue("VIGIL_MATCHER_INDEX_THREADS", IndexSettings.DEFAULT.threads(), 1, 64)));
+                        r.intValue("VIGIL_MATCHER_INDEX_THREADS", IndexSettings.DEFAULT.threads(), 1, 64)),
+                r.intValue("VIGIL_MATCHER_EMBEDDING_DIM", DEFAULT_DIMENSION, 1, 4096),
+                floor, window);
     }
 }

@@ -3,9 +3,16 @@ package io.vigil.api.alert;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vigil.api.face.FaceBox;
 
+import io.vigil.api.Ids;
+import io.vigil.api.Text;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * A watchlist match, the value on the {@code alerts} topic (key = camera id). Its JSON form is specified by
@@ -30,6 +37,48 @@ public record Alert(int schemaVersion, String alertId, String cameraId, String p
                     double similarity, double threshold, Instant capturedAt, Instant matchedAt, long latencyMs,
                     long frameSequence, FaceBox box, byte[] thumbnail) {
     public static final int SCHEMA_VERSION = 1;
+    /** Largest thumbnail an alert may carry. */
+    public static final int MAX_THUMBNAIL_BYTES = 256 * 1024;
+    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /**
+     * The schema's rules, checked wherever an alert is made or read: an alert that breaks them is not an alert (it
+     * is dead-lettered by a consumer), so ids are safe in HTTP headers and event-stream lines, numbers are in range,
+     * and the name is plain text.
+     */
+    public Alert {
+        List<String> problems = new ArrayList<>();
+        if (schemaVersion < 1) {
+            problems.add("schemaVersion " + schemaVersion + " is not a version");
+        }
+        if (alertId == null || !UUID_TEXT.matcher(alertId).matches()) {
+            problems.add("alertId must be a lower-case UUID");
+        }
+        Optional.ofNullable(Ids.problem("cameraId", cameraId)).ifPresent(problems::add);
+        Optional.ofNullable(Ids.problem("personId", personId)).ifPresent(problems::add);
+        Optional.ofNullable(Text.problem("displayName", displayName)).ifPresent(problems::add);
+        if (!(similarity >= -1 && similarity <= 1)) {
+            problems.add("similarity " + similarity + " is not a cosine similarity (-1 to 1)");
+        }
+        if (!(threshold > 0 && threshold < 1)) {
+            problems.add("threshold " + threshold + " is not between 0 and 1");
+        }
+        if (capturedAt == null || matchedAt == null) {
+            problems.add("capturedAt and matchedAt are required");
+        }
+        if (latencyMs < 0 || frameSequence < 0) {
+            problems.add("latencyMs and frameSequence must not be negative");
+        }
+        if (box == null || !box.finite()) {
+            problems.add("box must have four finite coordinates");
+        }
+        if (thumbnail != null && thumbnail.length > MAX_THUMBNAIL_BYTES) {
+            problems.add("thumbnail is " + thumbnail.length + " bytes, more than " + MAX_THUMBNAIL_BYTES);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid alert: " + String.join("; ", problems));
+        }
+    }
 
     /** The deterministic alert id of a (camera, person, frame) sighting. */
     public static String idFor(String cameraId, String personId, long frameSequence, long captureTimeMs) {

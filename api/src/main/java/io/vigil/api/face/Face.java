@@ -22,6 +22,18 @@ public record Face(FaceBox box, float[] landmarks, float score, float[] embeddin
         if (landmarks == null || landmarks.length != LANDMARK_VALUES) {
             throw new IllegalArgumentException("a face needs exactly 5 landmarks (10 values)");
         }
+        if (!box.finite() || !finite(landmarks) || !Float.isFinite(score) || embedding.length == 0 || !finite(embedding)) {
+            throw new IllegalArgumentException("a face's box, landmarks, score and embedding must be finite numbers");
+        }
+    }
+
+    private static boolean finite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

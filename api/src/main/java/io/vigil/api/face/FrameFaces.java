@@ -1,7 +1,8 @@
 package io.vigil.api.face;
 
+import io.vigil.api.Ids;
+
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The faces found in one frame, published by inference on the {@code faces} topic (key = camera id). A frame with
@@ -18,7 +19,10 @@ import java.util.Objects;
 public record FrameFaces(String cameraId, long sequence, long captureTimeMs, long processedAtMs,
                          int frameWidth, int frameHeight, List<Face> faces) {
     public FrameFaces {
-        Objects.requireNonNull(cameraId, "cameraId");
+        Ids.require("camera id", cameraId);
+        if (frameWidth <= 0 || frameHeight <= 0) {
+            throw new IllegalArgumentException("frame size must be positive, got " + frameWidth + "x" + frameHeight);
+        }
         faces = List.copyOf(faces);
     }
 }

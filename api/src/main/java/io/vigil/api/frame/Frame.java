@@ -1,5 +1,7 @@
 package io.vigil.api.frame;
 
+import io.vigil.api.Ids;
+
 import java.util.Objects;
 
 /**
@@ -14,7 +16,7 @@ import java.util.Objects;
  */
 public record Frame(String cameraId, long sequence, long captureTimeMs, int width, int height, byte[] jpeg) {
     public Frame {
-        Objects.requireNonNull(cameraId, "cameraId");
+        Ids.require("camera id", cameraId);
         Objects.requireNonNull(jpeg, "jpeg");
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("frame size must be positive, got " + width + "x" + height);

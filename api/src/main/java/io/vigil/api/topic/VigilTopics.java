@@ -24,6 +24,8 @@ public final class VigilTopics {
     public static final String DEFAULT_PREFIX = "vigil.";
     /** max.message.bytes of the frames topic: a 4K JPEG at high quality stays well under it. */
     public static final int FRAMES_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+    /** max.message.bytes of the faces topic: dozens of faces with their embeddings and thumbnails fit well under it. */
+    public static final int FACES_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
     private static final String HOUR = String.valueOf(3_600_000L);
     private static final String DAY = String.valueOf(86_400_000L);
@@ -59,7 +61,8 @@ public final class VigilTopics {
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(FRAMES_MAX_MESSAGE_BYTES))),
                 new TopicSpec(faces.name(), 24, Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.RETENTION_MS_CONFIG, DAY)),
+                        TopicConfig.RETENTION_MS_CONFIG, DAY,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(FACES_MAX_MESSAGE_BYTES))),
                 new TopicSpec(watchlist.name(), 3, compacted()),
                 new TopicSpec(alerts.name(), 6, Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,

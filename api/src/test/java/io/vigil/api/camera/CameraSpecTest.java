@@ -32,15 +32,53 @@ class CameraSpecTest {
     }
 
     @Test
-    void masksPasswordsButNotUsers() {
-        assertThat(CameraSpec.maskPassword("rtsp://admin:hunter2@10.1.1.1:554/s")).isEqualTo("rtsp://admin:***@10.1.1.1:554/s");
-        assertThat(CameraSpec.maskPassword("rtsp://admin@10.1.1.1/s")).isEqualTo("rtsp://admin@10.1.1.1/s");
-        assertThat(CameraSpec.maskPassword("rtsp://10.1.1.1/s@x")).isEqualTo("rtsp://10.1.1.1/s@x");
+    void masksTheWholeUserInfoAndSecretQueryValues() {
+        assertThat(new CameraSpec("c1", "rtsp://admin:hunter2@10.1.1.1:554/s?token=abc&ch=1", 5, 0, false, null)
+                .maskedUrl()).isEqualTo("rtsp://***@10.1.1.1:554/s?token=***&ch=1");
+    }
+
+    @Test
+    void refusesFileUrlsThatAreNotPlainPaths() {
+        for (String url : new String[]{"file:tcp://10.0.0.5:6379", "file:unix:/var/run/docker.sock", "file:pipe:0",
+                "file:relative.mp4", "file://host/share/a.mp4", "file:///tmp/a.mp4?x=1"}) {
+            assertThat(CameraSpec.problems("c1", url, 5, 0)).as(url).singleElement().asString().contains("file");
+        }
+        for (String url : new String[]{"file:///dev/video0", "file:///proc/self/environ", "file:///sys/x",
+                "file:///run/docker.sock"}) {
+            assertThat(CameraSpec.problems("c1", url, 5, 0)).as(url).singleElement().asString().contains("device");
+        }
+        assertThat(CameraSpec.problems("c1", "file:///tmp/../dev/video0", 5, 0)).singleElement().asString().contains("..");
+    }
+
+    @Test
+    void refusesUrlsWithSpacesControlCharactersOrExcessiveLength() {
+        assertThat(CameraSpec.problems("c1", "rtsp://h/a b", 5, 0)).singleElement().asString().contains("printable");
+        assertThat(CameraSpec.problems("c1", "rtsp://h/a\r\nX: y", 5, 0)).singleElement().asString().contains("printable");
+        assertThat(CameraSpec.problems("c1", "rtsp://h/" + "a".repeat(3000), 5, 0)).singleElement().asString().contains("2048");
+    }
+
+    @Test
+    void acceptsOnlyAllowlistedFfmpegOptionsWithSaneValues() {
+        assertThat(new CameraSpec("c1", "rtsp://h/s", 5, 0, false, Map.of("rtsp_flags", "prefer_tcp",
+                "fflags", "+nobuffer+genpts", "probesize", "500000", "user_agent", "Vigil (test)")).options()).hasSize(4);
+        for (Map.Entry<String, String> bad : Map.of("timeout", "-1", "listen", "1", "method", "POST",
+                "post_data", "x", "tls_verify", "0", "headers", "X: 1", "protocol_whitelist", "file,tcp").entrySet()) {
+            assertThatThrownBy(() -> new CameraSpec("c1", "rtsp://h/s", 5, 0, false, Map.of(bad.getKey(), bad.getValue())))
+                    .as(bad.getKey()).hasMessageContaining("'" + bad.getKey() + "' is not allowed");
+        }
+        assertThatThrownBy(() -> new CameraSpec("c1", "rtsp://h/s", 5, 0, false, Map.of("rtsp_flags", "listen")))
+                .hasMessageContaining("rtsp_flags='listen'");
+        assertThatThrownBy(() -> new CameraSpec("c1", "rtsp://h/s", 5, 0, false, Map.of("probesize", "1e99")))
+                .hasMessageContaining("probesize");
+        assertThatThrownBy(() -> new CameraSpec("c1", "rtsp://h/s", 5, 0, false, Map.of("user_agent", "a\r\nb")))
+                .hasMessageContaining("user_agent");
     }
 
     @Test
     void neverEchoesThePasswordInErrors() {
         assertThatThrownBy(() -> new CameraSpec("c1", "ftp://u:hunter2@h/x", 5, 0, false, null))
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> new CameraSpec("c1", "ftp://hunter2@h/x", 5, 0, false, null))
                 .hasMessageNotContaining("hunter2");
     }
 }

@@ -2,6 +2,7 @@ package io.vigil.inference.worker;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.vigil.inference.face.AnalyzerSettings;
+import io.vigil.inference.face.FaceAnalyzer;
 import io.vigil.inference.face.Tiling;
 import io.vigil.inference.model.Device;
 import io.vigil.inference.model.ModelSource;
@@ -64,6 +65,12 @@ public record InferenceConfig(SessionSettings session, ModelSource detector, Mod
                 r.duration("VIGIL_INFERENCE_BATCH_WAIT", Duration.ofMillis(20), Duration.ZERO, Duration.ofSeconds(5)),
                 r.longValue("VIGIL_INFERENCE_MAX_FRAME_PIXELS", 4096L * 4096, 64L * 64, 16384L * 16384),
                 r.intValue("VIGIL_INFERENCE_WORKERS", 1, 1, 64));
+    }
+
+    /** The one way a face analyzer is built from these settings (workers, enrolment, the face commands). */
+    public FaceAnalyzer analyzer(int maxBatch, FaceAnalyzer.Listener listener) {
+        return new FaceAnalyzer(detector, landmarks, embedder, session, tiling, detectionThreshold, maxBatch, quality,
+                listener);
     }
 
     private static ModelSource model(ConfigReader r, String key, ModelSource bundled) {

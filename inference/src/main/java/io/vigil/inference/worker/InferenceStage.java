@@ -8,21 +8,26 @@ import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
 import io.vigil.runtime.kafka.KafkaClients;
 import io.vigil.runtime.lifecycle.Stage;
+import io.vigil.runtime.loop.ConsumerLoop;
+import io.vigil.runtime.loop.LoopSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The inference stage: {@code workers} threads, each with its own consumer, ONNX sessions and batch. */
+/**
+ * The inference stage: {@code workers} supervised consumer loops, each with its own consumer, ONNX sessions and
+ * batch ({@link FrameBatcher}), sharing one producer.
+ */
 public final class InferenceStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceStage.class);
     public static final String GROUP = "vigil-inference";
@@ -30,10 +35,8 @@ public final class InferenceStage implements Stage {
     private final InferenceConfig config;
     private final VigilTopics topics;
     private final InferenceMetrics metrics;
-    private final List<InferenceWorker> workers = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private volatile boolean started;
+    private final List<ConsumerLoop> loops = new ArrayList<>();
+    private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
     private boolean closed;
 
     public InferenceStage(CommonConfig common, InferenceConfig config, VigilTopics topics, MeterRegistry registry) {
@@ -51,15 +54,12 @@ public final class InferenceStage implements Stage {
     @Override
     public void start() {
         Map<String, Object> producerProps = KafkaClients.producer(common, "vigil-inference");
-        producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, VigilTopics.FRAMES_MAX_MESSAGE_BYTES);
-        KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
-        resources.add(producer);
+        producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, VigilTopics.FACES_MAX_MESSAGE_BYTES);
+        KafkaProducer<byte[], byte[]> producer = KafkaClients.byteProducer(producerProps);
+        resources.add(() -> producer.close(Duration.ofSeconds(5)));
         DeadLetterPublisher dlq = new DeadLetterPublisher(producer, topics.dlq.name(), "inference", metrics.registry());
         for (int i = 0; i < config.workers(); i++) {
-            FaceAnalyzer analyzer = new FaceAnalyzer(config.detector(), config.landmarks(), config.embedder(),
-                    config.session(), config.tiling(), config.detectionThreshold(), Math.max(config.batchSize() * 4, 8),
-                    config.quality(), metrics);
+            FaceAnalyzer analyzer = config.analyzer(Math.max(config.batchSize() * 4, 8), metrics);
             resources.add(analyzer);
             if (i == 0) {
                 metrics.device(analyzer.device());
@@ -67,27 +67,31 @@ public final class InferenceStage implements Stage {
             Map<String, Object> consumerProps = KafkaClients.consumer(common, "vigil-inference-" + i, GROUP);
             consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize());
             consumerProps.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, VigilTopics.FRAMES_MAX_MESSAGE_BYTES + 1024 * 1024);
-            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer());
-            KafkaClientMetrics clientMetrics = new KafkaClientMetrics(consumer);
-            clientMetrics.bindTo(metrics.registry());
-            resources.add(clientMetrics);
-            InferenceWorker w = new InferenceWorker(consumer, producer, analyzer, dlq, metrics, config, topics.frames.name(),
+            FrameBatcher batcher = new FrameBatcher(producer, analyzer, metrics, config, common.captureWindow(),
                     topics.faces.name(), Clock.systemUTC());
-            Thread t = new Thread(w, "vigil-inference-" + i);
-            t.setUncaughtExceptionHandler((th, e) -> LOG.error("Inference worker {} died", th.getName(), e));
-            workers.add(w);
-            threads.add(t);
+            LoopSettings settings = LoopSettings.committing("inference-" + i, topics.frames.name())
+                    .withMaxInFlight(config.batchSize() * 8);
+            loops.add(new ConsumerLoop(settings, () -> {
+                KafkaConsumer<byte[], byte[]> consumer = KafkaClients.byteConsumer(consumerProps);
+                KafkaClientMetrics clientMetrics = new KafkaClientMetrics(consumer);
+                clientMetrics.bindTo(metrics.registry());
+                resources.add(clientMetrics);
+                return consumer;
+            }, batcher, dlq, metrics.registry()));
         }
-        threads.forEach(Thread::start);
-        started = true;
+        loops.forEach(ConsumerLoop::start);
         LOG.info("Inference started: {} worker(s), batch {} / {} ms, device {}", config.workers(), config.batchSize(),
                 config.batchWait().toMillis(), config.session().device());
     }
 
     @Override
     public boolean ready() {
-        return started && threads.stream().allMatch(Thread::isAlive);
+        return !loops.isEmpty() && loops.stream().allMatch(ConsumerLoop::live);
+    }
+
+    @Override
+    public boolean live() {
+        return loops.stream().allMatch(ConsumerLoop::live);
     }
 
     @Override
@@ -96,27 +100,14 @@ public final class InferenceStage implements Stage {
             return;
         }
         closed = true;
-        workers.forEach(InferenceWorker::stop);
-        for (Thread t : threads) {
+        loops.forEach(ConsumerLoop::close);
+        for (int i = resources.size() - 1; i >= 0; i--) {
             try {
-                t.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (AutoCloseable c : reversed(resources)) {
-            try {
-                c.close();
+                resources.get(i).close();
             } catch (Exception e) {
-                LOG.warn("Closing {} failed: {}", c, e.toString());
+                LOG.warn("Closing {} failed: {}", resources.get(i), e.toString());
             }
         }
         resources.clear();
-    }
-
-    private static List<AutoCloseable> reversed(List<AutoCloseable> l) {
-        List<AutoCloseable> r = new ArrayList<>(l);
-        java.util.Collections.reverse(r);
-        return r;
     }
 }

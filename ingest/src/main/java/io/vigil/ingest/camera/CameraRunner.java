@@ -1,6 +1,7 @@
 package io.vigil.ingest.camera;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vigil.api.Secrets;
 import io.vigil.api.camera.CameraSpec;
 import io.vigil.api.camera.CameraState;
 import io.vigil.api.frame.Frame;
@@ -34,6 +35,7 @@ public final class CameraRunner implements AutoCloseable {
     private final IngestConfig config;
     private final FrameSink sink;
     private final CameraStatusReporter status;
+    private final CameraPolicy policy;
     private final IngestMetrics metrics;
     private final Clock clock;
     private final BlockingQueue<Frame> queue;
@@ -41,6 +43,7 @@ public final class CameraRunner implements AutoCloseable {
     private final Thread publisher;
     private volatile boolean running = true;
     private volatile long lastFrameAtMs;
+    private volatile FfmpegSource.Interrupt interrupt = new FfmpegSource.Interrupt();
 
     /** Where sampled frames go. */
     public interface FrameSink {
@@ -53,7 +56,8 @@ public final class CameraRunner implements AutoCloseable {
         this.config = config;
         this.sink = sink;
         this.status = status;
-        this.metrics = new IngestMetrics(registry, spec.id());
+        this.policy = config.policy();
+        this.metrics = new IngestMetrics(registry, spec.id(), status, clock);
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(config.queue());
         this.decoder = new Thread(this::decodeLoop, "camera-" + spec.id());
@@ -83,12 +87,20 @@ public final class CameraRunner implements AutoCloseable {
         boolean everStreamed = false;
         long sequence = 0;
         while (running) {
-            status.report(spec, CameraState.CONNECTING, null);
+            String refused = policy.connectProblem(spec);
+            if (refused != null) {
+                // a URL this deployment does not allow is never opened, and never retried until it is changed
+                metrics.refused.increment();
+                status.report(spec.id(), CameraState.FAILED, refused);
+                LOG.warn("{}", refused);
+                return;
+            }
+            status.report(spec.id(), CameraState.CONNECTING, null);
             String reason;
-            try (FrameSource source = FfmpegSource.open(spec, config.timeout())) {
+            interrupt = new FfmpegSource.Interrupt();
+            try (FfmpegSource source = FfmpegSource.open(spec, config.timeout(), interrupt)) {
                 Sampler sampler = new Sampler(spec.fps());
-                long anchorMs = Long.MIN_VALUE;
-                long firstTs = 0;
+                Clocking clocking = new Clocking(source.needsPacing());
                 boolean streaming = false;
                 while (running) {
                     long t0 = System.nanoTime();
@@ -98,29 +110,12 @@ public final class CameraRunner implements AutoCloseable {
                         metrics.decode.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
                         metrics.decoded.increment();
                         status.countInput(spec.id());
-                        if (anchorMs == Long.MIN_VALUE || d.timestampMicros() < firstTs) {
-                            anchorMs = clock.millis();
-                            firstTs = d.timestampMicros();
-                        }
-                        long captureMs = anchorMs + (d.timestampMicros() - firstTs) / 1000;
-                        long now = clock.millis();
-                        if (captureMs > now && !source.needsPacing()) {
-                            // frames buffered while the stream was probed arrive in a burst: a live frame cannot
-                            // be captured in the future, so pull the anchor back
-                            anchorMs -= captureMs - now;
-                            captureMs = now;
-                        }
-                        if (source.needsPacing()) {
-                            long ahead = captureMs - clock.millis();
-                            if (ahead > 0) {
-                                Thread.sleep(ahead);
-                            }
-                        }
+                        long captureMs = clocking.captureMs(d.timestampMicros());
                         if (!streaming) {
                             streaming = true;
                             everStreamed = true;
                             attempt = 0;
-                            status.report(spec, CameraState.STREAMING, null);
+                            status.report(spec.id(), CameraState.STREAMING, null);
                         }
                         if (d.image() == null || !sampler.take(d.timestampMicros())) {
                             // not due, or due but not converted (mis-predicted): then the next frame is taken
@@ -135,22 +130,59 @@ public final class CameraRunner implements AutoCloseable {
                 reason = e.getMessage();
             } catch (InterruptedException e) {
                 break;
-            } catch (RuntimeException e) {
-                reason = e.toString();
-                LOG.warn("Camera {} failed unexpectedly", spec.id(), e);
+            } catch (Throwable e) {
+                if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                    throw (VirtualMachineError) e;
+                }
+                // whatever went wrong with this camera stays with this camera: reconnect
+                reason = Secrets.maskText(e.toString());
+                LOG.warn("Camera {} failed unexpectedly: {}", spec.id(), reason);
             }
             if (!running) {
                 break;
             }
             metrics.reconnects.increment();
-            status.report(spec, everStreamed ? CameraState.RECONNECTING : CameraState.FAILED, reason);
+            status.report(spec.id(), everStreamed ? CameraState.RECONNECTING : CameraState.FAILED, reason);
             long delay = backoff.delayMs(attempt++);
-            LOG.info("Camera {} {}: {}; retrying in {} ms", spec.id(), everStreamed ? "lost" : "unavailable", reason, delay);
+            LOG.info("Camera {} {}: {}; retrying in {} ms", spec.id(), everStreamed ? "lost" : "unavailable",
+                    Secrets.maskText(reason), delay);
             if (!sleep(delay)) {
                 break;
             }
         }
-        status.report(spec, CameraState.STOPPED, null);
+        status.report(spec.id(), CameraState.STOPPED, null);
+    }
+
+    /**
+     * Capture times: the stream's timestamps anchored to the wall clock when the first frame came. A live frame
+     * cannot be captured in the future (frames buffered while the stream was probed arrive in a burst), so the
+     * anchor is pulled back when one would be; a file is paced to real time instead.
+     */
+    private final class Clocking {
+        private final boolean paced;
+        private long anchorMs = Long.MIN_VALUE;
+        private long firstTs;
+
+        Clocking(boolean paced) {
+            this.paced = paced;
+        }
+
+        long captureMs(long timestampMicros) throws InterruptedException {
+            if (anchorMs == Long.MIN_VALUE || timestampMicros < firstTs) {
+                anchorMs = clock.millis();
+                firstTs = timestampMicros;
+            }
+            long captureMs = anchorMs + (timestampMicros - firstTs) / 1000;
+            long now = clock.millis();
+            if (captureMs > now && !paced) {
+                anchorMs -= captureMs - now;
+                captureMs = now;
+            }
+            if (paced && captureMs > now) {
+                Thread.sleep(captureMs - now);
+            }
+            return captureMs;
+        }
     }
 
     private Frame encode(Mat image, long sequence, long captureMs) {
@@ -212,13 +244,14 @@ public final class CameraRunner implements AutoCloseable {
         return running;
     }
 
-    /** Stops the camera; returns once its threads have ended (a grab in progress ends within the timeout). */
+    /** Stops the camera; returns once its threads have ended (an open or read in progress is interrupted at once). */
     @Override
     public void close() {
         running = false;
+        interrupt.interrupted = true;
         decoder.interrupt();
         try {
-            decoder.join(config.timeout().toMillis() + 5_000);
+            decoder.join(5_000);
             publisher.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -226,5 +259,6 @@ public final class CameraRunner implements AutoCloseable {
         if (decoder.isAlive()) {
             LOG.warn("Camera {} did not stop within the timeout", spec.id());
         }
+        metrics.close();
     }
 }

@@ -1,6 +1,6 @@
 package io.vigil.ingest.camera;
 
-import io.vigil.api.camera.CameraSpec;
+import io.vigil.api.Secrets;
 import io.vigil.api.camera.CameraState;
 import io.vigil.api.camera.CameraStatus;
 import org.slf4j.Logger;
@@ -39,8 +39,10 @@ public final class CameraStatusReporter {
         this.clock = clock;
     }
 
-    void report(CameraSpec spec, CameraState state, String reason) {
-        Rates r = rates.computeIfAbsent(spec.id(), k -> new Rates());
+    /** Publishes a camera's state change; the reason is masked (FFmpeg's texts name URLs with their passwords). */
+    public void report(String camera, CameraState state, String rawReason) {
+        String reason = Secrets.maskText(rawReason);
+        Rates r = rates.computeIfAbsent(camera, k -> new Rates());
         if (r.state == state && java.util.Objects.equals(r.reason, reason) && state != CameraState.CONNECTING) {
             return;
         }
@@ -51,10 +53,10 @@ public final class CameraStatusReporter {
             r.input = 0;
             r.published = 0;
         }
-        LOG.info("Camera {} {}{}", spec.id(), state, reason == null ? "" : ": " + reason);
-        emit(spec.id(), r);
+        LOG.info("Camera {} {}{}", camera, state, reason == null ? "" : ": " + reason);
+        emit(camera, r);
         if (state == CameraState.STOPPED) {
-            rates.remove(spec.id());
+            rates.remove(camera);
         }
     }
 

@@ -32,7 +32,7 @@ public final class DecodeBench {
         long decoded = 0;
         long encoded = 0;
         Sampler sampler = new Sampler(fps);
-        try (FfmpegSource source = FfmpegSource.open(spec, Duration.ofSeconds(10))) {
+        try (FfmpegSource source = FfmpegSource.open(spec, Duration.ofSeconds(10), new FfmpegSource.Interrupt())) {
             while (true) {
                 try (PointerScope scope = new PointerScope()) {
                     FrameSource.Decoded d;

@@ -1,70 +1,267 @@
 package io.vigil.ingest.camera;
 
+import io.vigil.api.Secrets;
 import io.vigil.api.camera.CameraSpec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.opencv_core.Mat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONKEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 /**
- * An FFmpeg (JavaCV) stream. RTSP always over TCP, and the {@code timeout} option always set: without it a stalled
- * server blocks {@code start()} and {@code grab()} forever. A null frame on a live stream means it is gone.
+ * A stream decoded with FFmpeg's own libraries (libavformat, libavcodec, libswscale). Every blocking call is bounded
+ * twice: FFmpeg's socket {@code timeout}, and an interrupt callback that FFmpeg polls during I/O, which ends a call
+ * when no data came for the timeout (a stall, whatever the protocol) or when {@link #interrupt()} is called from
+ * another thread, so closing a camera never waits for the network. Only the protocols the scheme needs may be
+ * opened ({@code protocol_whitelist}); Vigil's safety options are applied after the camera's own.
  */
 final class FfmpegSource implements FrameSource {
-    static {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-    }
+    private static final int AVERROR_EAGAIN = -11;
 
-    private final FFmpegFrameGrabber grabber;
-    private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+    private final AVFormatContext format;
+    private final AVCodecContext codec;
+    private final int stream;
+    private final double microsPerTick;
+    private final Interrupt interrupt;
     private final boolean file;
-    private final long timeoutMs;
+    private final long timeoutNanos;
+    private final AVPacket packet = detached(av_packet_alloc());
+    private final AVFrame frame = detached(av_frame_alloc());
+    private SwsContext sws;
+    private Mat bgr;
+    private PointerPointer<Pointer> bgrData;
+    private IntPointer bgrStride;
+    private boolean draining;
+    private long lastMicros = Long.MIN_VALUE;
 
-    private FfmpegSource(FFmpegFrameGrabber grabber, boolean file, long timeoutMs) {
-        this.grabber = grabber;
-        this.file = file;
-        this.timeoutMs = timeoutMs;
+    /** FFmpeg polls this during blocking I/O: non-zero ends the call. Referenced by the source so it is not collected. */
+    static final class Interrupt extends AVIOInterruptCB.Callback_Pointer {
+        volatile boolean interrupted;
+        volatile long deadlineNanos = Long.MAX_VALUE;
+
+        @Override
+        public int call(Pointer opaque) {
+            return interrupted || System.nanoTime() > deadlineNanos ? 1 : 0;
+        }
+
+        void arm(long timeoutNanos) {
+            deadlineNanos = System.nanoTime() + timeoutNanos;
+        }
+
+        boolean expired() {
+            return System.nanoTime() > deadlineNanos;
+        }
     }
 
-    static FfmpegSource open(CameraSpec spec, Duration timeout) throws StreamException {
-        String url = spec.url().startsWith("file:") ? spec.url().replaceFirst("^file:(//)?", "") : spec.url();
-        FFmpegFrameGrabber g = new FFmpegFrameGrabber(url);
-        String micros = String.valueOf(timeout.toMillis() * 1000);
-        if (spec.url().startsWith("rtsp")) {
-            g.setOption("rtsp_transport", "tcp");
-        }
-        g.setOption("timeout", micros);
-        if (spec.keyframesOnly()) {
-            g.setVideoOption("skip_frame", "nokey");
-        }
-        spec.options().forEach(g::setOption);
+    private FfmpegSource(AVFormatContext format, AVCodecContext codec, int stream, double microsPerTick,
+                         Interrupt interrupt, boolean file, long timeoutNanos) {
+        this.format = format;
+        this.codec = codec;
+        this.stream = stream;
+        this.microsPerTick = microsPerTick;
+        this.interrupt = interrupt;
+        this.file = file;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /**
+     * Opens the camera's stream. {@code interrupt} lets another thread end the opening (and later reads) at once.
+     *
+     * @throws StreamException with FFmpeg's reason, masked, when the stream cannot be opened
+     */
+    static FfmpegSource open(CameraSpec spec, Duration timeout, Interrupt interrupt) throws StreamException {
+        FfmpegLog.install();
+        boolean file = spec.scheme().equals("file");
+        String target = file ? spec.filePath() : spec.url();
+        long timeoutNanos = timeout.toNanos();
+        AVFormatContext format = avformat_alloc_context();
+        format.interrupt_callback().callback(interrupt);
+        AVDictionary options = new AVDictionary(null);
+        safeOptions(spec, timeout).forEach((k, v) -> av_dict_set(options, k, v, 0));
+        AVCodecContext codec = null;
         try {
-            g.start();
-        } catch (FrameGrabber.Exception e) {
-            release(g);
-            throw new StreamException(reason(e), e);
+            interrupt.arm(timeoutNanos);
+            check(avformat_open_input(format, target, null, options), interrupt, "opening the stream");
+            interrupt.arm(timeoutNanos);
+            check(avformat_find_stream_info(format, (PointerPointer<?>) null), interrupt, "reading stream information");
+            int stream = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
+            if (stream < 0) {
+                throw new StreamException("the stream has no video", null);
+            }
+            AVStream video = format.streams(stream);
+            AVCodec decoder = avcodec_find_decoder(video.codecpar().codec_id());
+            if (decoder == null || decoder.isNull()) {
+                throw new StreamException("no decoder for the stream's video codec (id " + video.codecpar().codec_id() + ")", null);
+            }
+            codec = avcodec_alloc_context3(decoder);
+            check(avcodec_parameters_to_context(codec, video.codecpar()), interrupt, "reading codec parameters");
+            codec.thread_count(0);
+            if (spec.keyframesOnly()) {
+                codec.skip_frame(AVDISCARD_NONKEY);
+            }
+            check(avcodec_open2(codec, decoder, (AVDictionary) null), interrupt, "opening the decoder");
+            double microsPerTick = 1e6 * video.time_base().num() / video.time_base().den();
+            return new FfmpegSource(format, codec, stream, microsPerTick, interrupt, file, timeoutNanos);
+        } catch (StreamException | RuntimeException e) {
+            if (codec != null) {
+                avcodec_free_context(codec);
+            }
+            if (!format.isNull()) { // a failed avformat_open_input has freed it already
+                avformat_close_input(format);
+            }
+            throw e;
+        } finally {
+            av_dict_free(options);
         }
-        return new FfmpegSource(g, spec.url().startsWith("file:"), timeout.toMillis());
+    }
+
+    /**
+     * The options FFmpeg gets: the camera's own (from {@link io.vigil.api.camera.CameraOptions}' allowlist) first,
+     * then Vigil's, which win: transport, timeouts and the protocols this scheme may open.
+     */
+    static Map<String, String> safeOptions(CameraSpec spec, Duration timeout) {
+        Map<String, String> o = new LinkedHashMap<>(spec.options());
+        String micros = String.valueOf(timeout.toMillis() * 1000);
+        switch (spec.scheme()) {
+            case "rtsp" -> {
+                o.put("rtsp_transport", "tcp");
+                o.put("protocol_whitelist", "rtsp,tcp");
+            }
+            case "rtsps" -> {
+                o.put("rtsp_transport", "tcp");
+                o.put("protocol_whitelist", "rtsps,rtsp,tls,tcp");
+            }
+            case "http", "https" -> o.put("protocol_whitelist", "http,https,tls,tcp,crypto");
+            default -> o.put("protocol_whitelist", "file");
+        }
+        if (!spec.scheme().equals("file")) {
+            o.put("timeout", micros);
+            o.put("rw_timeout", micros);
+        }
+        return o;
     }
 
     @Override
     public Decoded next(boolean convert) throws StreamException {
+        while (true) {
+            int r = avcodec_receive_frame(codec, frame);
+            if (r == 0) {
+                try {
+                    return new Decoded(convert ? toBgr() : null, micros());
+                } finally {
+                    av_frame_unref(frame);
+                }
+            }
+            if (r == AVERROR_EOF) {
+                throw new StreamException(file ? "end of file" : "stream ended or connection lost", null);
+            }
+            if (r != AVERROR_EAGAIN) {
+                throw new StreamException("decoding failed: " + error(r), null);
+            }
+            if (draining) {
+                throw new StreamException(file ? "end of file" : "stream ended or connection lost", null);
+            }
+            readPacket();
+        }
+    }
+
+    private void readPacket() throws StreamException {
         long t0 = System.nanoTime();
-        Frame f;
+        interrupt.arm(timeoutNanos);
+        int r = av_read_frame(format, packet);
         try {
-            f = grabber.grabFrame(false, true, convert, false, false);
-        } catch (FrameGrabber.Exception e) {
-            throw new StreamException(reason(e), e);
+            if (r < 0) {
+                if (interrupt.interrupted) {
+                    throw new StreamException("closed", null);
+                }
+                if (interrupt.expired()) {
+                    throw new StreamException("stalled: no data for " + (System.nanoTime() - t0) / 1_000_000
+                            + " ms (VIGIL_INGEST_TIMEOUT)", null);
+                }
+                if (r != AVERROR_EOF) {
+                    throw new StreamException(file ? "reading failed: " + error(r) : "connection lost: " + error(r), null);
+                }
+                draining = true;
+                avcodec_send_packet(codec, null); // flush the decoder's last frames
+                return;
+            }
+            if (packet.stream_index() == stream) {
+                avcodec_send_packet(codec, packet); // a corrupt packet is skipped; the next key frame recovers
+            }
+        } finally {
+            av_packet_unref(packet);
         }
-        if (f == null || (convert && f.image == null)) {
-            long waited = (System.nanoTime() - t0) / 1_000_000;
-            throw new StreamException(file ? "end of file" : waited >= timeoutMs * 9 / 10
-                    ? "stalled: no data for " + waited + " ms (VIGIL_INGEST_TIMEOUT)" : "stream ended or connection lost", null);
+    }
+
+    private long micros() {
+        long pts = frame.best_effort_timestamp();
+        long us = pts == AV_NOPTS_VALUE ? (lastMicros == Long.MIN_VALUE ? 0 : lastMicros + 40_000)
+                : Math.round(pts * microsPerTick);
+        lastMicros = us;
+        return us;
+    }
+
+    /** The frame as BGR pixels, in a buffer reused until the frame size changes (valid until the next call). */
+    private Mat toBgr() {
+        int w = frame.width();
+        int h = frame.height();
+        if (bgr == null || bgr.cols() != w || bgr.rows() != h) {
+            releaseBuffers();
+            bgr = detached(new Mat(h, w, CV_8UC3));
+            bgrData = detached(new PointerPointer<>(1).put(bgr.data()));
+            bgrStride = detached(new IntPointer(1).put((int) bgr.step()));
         }
-        return new Decoded(convert ? converter.convert(f) : null, grabber.getTimestamp());
+        sws = sws_getCachedContext(sws, w, h, frame.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null,
+                (double[]) null);
+        sws_scale(sws, frame.data(), frame.linesize(), 0, h, bgrData, bgrStride);
+        return bgr;
     }
 
     @Override
@@ -72,36 +269,66 @@ final class FfmpegSource implements FrameSource {
         return file;
     }
 
+    /** Ends a blocking open or read now, from any thread; the source then only closes. */
+    void interrupt() {
+        interrupt.interrupted = true;
+    }
+
     @Override
     public void close() {
-        release(grabber);
+        interrupt.interrupted = true;
+        releaseBuffers();
+        if (sws != null) {
+            sws_freeContext(sws);
+            sws = null;
+        }
+        av_packet_free(packet);
+        av_frame_free(frame);
+        avcodec_free_context(codec);
+        avformat_close_input(format);
     }
 
-    private static void release(FFmpegFrameGrabber g) {
-        try {
-            g.release();
-        } catch (FrameGrabber.Exception ignored) {
-            // closing a broken stream: nothing more to do
+    private void releaseBuffers() {
+        if (bgr != null) {
+            bgr.close();
+            bgrData.close();
+            bgrStride.close();
+            bgr = null;
         }
     }
 
-    private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("error (-\\d+)");
-
-    /** FFmpeg's message without JavaCV's hints, with the error code spelled out ("Connection refused"). */
-    static String reason(Exception e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        m = m.replace("(Has setFormat() been called?)", "")
-                .replace("(For more details, make sure FFmpegLogCallback.set() has been called.)", "")
-                .replaceAll("\\s+", " ").trim();
-        java.util.regex.Matcher code = ERROR_CODE.matcher(m);
-        if (code.find()) {
-            byte[] buf = new byte[256];
-            if (avutil.av_strerror(Integer.parseInt(code.group(1)), buf, buf.length) == 0) {
-                String text = new String(buf, java.nio.charset.StandardCharsets.UTF_8).trim().replace("\0", "");
-                int nul = text.indexOf('\0');
-                m = (nul >= 0 ? text.substring(0, nul) : text) + ": " + m;
-            }
+    /** Keeps a pointer alive beyond the caller's {@link PointerScope} (the per-frame scope of the camera thread). */
+    private static <P extends Pointer> P detached(P p) {
+        PointerScope scope = PointerScope.getInnerScope();
+        if (scope != null) {
+            scope.detach(p);
         }
-        return m;
+        return p;
+    }
+
+    private static void check(int r, Interrupt interrupt, String what) throws StreamException {
+        if (r >= 0) {
+            return;
+        }
+        if (interrupt.interrupted) {
+            throw new StreamException("closed", null);
+        }
+        if (interrupt.expired()) {
+            throw new StreamException("timed out " + what + " (VIGIL_INGEST_TIMEOUT)", null);
+        }
+        throw new StreamException(error(r) + " (" + what + ")", null);
+    }
+
+    /** FFmpeg's text for an error code, e.g. "Connection refused"; masked like any text that may hold a URL. */
+    static String error(int code) {
+        byte[] buf = new byte[256];
+        if (av_strerror(code, buf, buf.length) != 0) {
+            return "error " + code;
+        }
+        int n = 0;
+        while (n < buf.length && buf[n] != 0) {
+            n++;
+        }
+        return Secrets.maskText(new String(buf, 0, n, StandardCharsets.UTF_8).trim());
     }
 }

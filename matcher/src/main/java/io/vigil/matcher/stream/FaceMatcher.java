@@ -6,10 +6,10 @@ import io.vigil.api.face.FrameFaces;
 import io.vigil.api.serde.FrameFacesSerde;
 import io.vigil.api.serde.UnknownVersionException;
 import io.vigil.api.serde.WireFormatException;
-import io.vigil.api.topic.DeadLetters;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.matcher.MatcherConfig;
 import io.vigil.matcher.index.Match;
+import io.vigil.runtime.kafka.DeadLetterPublisher;
 import io.vigil.runtime.kafka.RateLimitedLog;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
  * For each face of a frame: the best person on the watchlist; over the threshold (the person's own, else the
@@ -34,14 +35,16 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
     private final RateLimitedLog warn = new RateLimitedLog(LOG, 1000);
     private final MatcherConfig config;
     private final Watchlist watchlist;
+    private final WatchlistRules rules;
     private final MatcherMetrics metrics;
     private final FrameFacesSerde serde = new FrameFacesSerde();
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Long> cooldown;
 
-    FaceMatcher(MatcherConfig config, Watchlist watchlist, MatcherMetrics metrics) {
+    FaceMatcher(MatcherConfig config, Watchlist watchlist, WatchlistRules rules, MatcherMetrics metrics) {
         this.config = config;
         this.watchlist = watchlist;
+        this.rules = rules;
         this.metrics = metrics;
     }
 
@@ -49,8 +52,12 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.cooldown = context.getStateStore(MatcherTopology.COOLDOWN_STORE);
-        ReadOnlyKeyValueStore<String, WatchlistEntry> store = context.getStateStore(MatcherTopology.WATCHLIST_STORE);
-        watchlist.loadOnce(store);
+        ReadOnlyKeyValueStore<String, byte[]> store = context.getStateStore(MatcherTopology.WATCHLIST_STORE);
+        int refused = watchlist.loadOnce(store, rules);
+        if (refused > 0) {
+            metrics.invalidWatchlist.increment(refused);
+            LOG.warn("Skipped {} stored watchlist entries that the matcher's rules refuse", refused);
+        }
     }
 
     @Override
@@ -65,19 +72,19 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
             deadLetter(record, "corrupt-record", e.getMessage());
             return;
         }
+        String problem = check(record, frame);
+        if (problem != null) {
+            deadLetter(record, problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2));
+            return;
+        }
         for (Face face : frame.faces()) {
             if (watchlist.size() == 0) {
                 metrics.unmatched.increment();
                 continue;
             }
-            if (face.embedding().length != watchlist.dimension()) {
-                deadLetter(record, "dimension-mismatch", "face embedding has " + face.embedding().length
-                        + " dimensions, the watchlist " + watchlist.dimension() + "; inference and enrolment must use the same model");
-                return;
-            }
             long t0 = System.nanoTime();
             Match match = watchlist.search(face.embedding());
-            metrics.search.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+            metrics.search.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             Watchlist.Person person = match == null ? null : watchlist.person(match.personId());
             double threshold = person != null && person.threshold() != null ? person.threshold() : config.threshold();
             if (person == null || match.similarity() < threshold) {
@@ -87,6 +94,31 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
             metrics.matched.increment();
             alertUnlessCoolingDown(frame, face, person, match.similarity(), threshold);
         }
+    }
+
+    /** "reason: detail" when the record is refused, null when it may be matched. */
+    private String check(Record<String, byte[]> record, FrameFaces frame) {
+        if (!frame.cameraId().equals(record.key())) {
+            return "key-mismatch: a faces record's key must be its camera id '" + frame.cameraId() + "'";
+        }
+        String late = config.captureWindow().problem(frame.captureTimeMs(), context.currentSystemTimeMs());
+        if (late != null) {
+            return "invalid-capture-time: " + late;
+        }
+        for (Face face : frame.faces()) {
+            if (face.embedding().length != config.dimension()) {
+                return "dimension-mismatch: face embedding has " + face.embedding().length + " dimensions, the model "
+                        + config.dimension() + " (VIGIL_MATCHER_EMBEDDING_DIM); inference and enrolment must use the same model";
+            }
+            double norm = 0;
+            for (float v : face.embedding()) {
+                norm += (double) v * v;
+            }
+            if (Math.abs(Math.sqrt(norm) - 1) > WatchlistEntry.NORM_TOLERANCE) {
+                return "invalid-face: a face embedding has length " + Math.sqrt(norm) + "; inference writes unit vectors";
+            }
+        }
+        return null;
     }
 
     private void alertUnlessCoolingDown(FrameFaces frame, Face face, Watchlist.Person person, double similarity, double threshold) {
@@ -108,16 +140,9 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason, String detail) {
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         RecordMetadata meta = context.recordMetadata().orElse(null);
-        if (meta != null) {
-            headers.add(DeadLetters.SOURCE_TOPIC, utf8(meta.topic()));
-            headers.add(DeadLetters.SOURCE_PARTITION, utf8(String.valueOf(meta.partition())));
-            headers.add(DeadLetters.SOURCE_OFFSET, utf8(String.valueOf(meta.offset())));
-        }
-        headers.add(DeadLetters.STAGE, utf8("matcher"));
-        headers.add(DeadLetters.REASON, utf8(reason));
-        headers.add(DeadLetters.DETAIL, utf8(detail));
+        RecordHeaders headers = DeadLetterPublisher.headers(record.headers(), meta == null ? "" : meta.topic(),
+                meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), "matcher", reason, detail);
         byte[] key = record.key() == null ? null : utf8(record.key());
         context.forward(new Record<Object, Object>(key, record.value(), record.timestamp(), headers), MatcherTopology.DLQ_SINK);
         metrics.deadLettered(reason);

@@ -1,8 +1,6 @@
 package io.vigil.matcher.stream;
 
-import io.vigil.api.serde.JsonSerde;
 import io.vigil.api.topic.VigilTopics;
-import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.matcher.MatcherConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -15,7 +13,8 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   watchlist (global, every instance) --> WatchlistUpdater --> [watchlist-store] + index
  *   faces --> FaceMatcher [alert-cooldown] --> alerts
- *                                          \--> dlq (unreadable records, dimension mismatches)
+ *                                          \--> dlq (refused faces records: unreadable, implausible, other model)
+ *   watchlist records refused by WatchlistRules --> dlq (through the stage's own producer)
  * </pre>
  */
 public final class MatcherTopology {
@@ -27,15 +26,18 @@ public final class MatcherTopology {
     private MatcherTopology() {
     }
 
-    public static Topology topology(MatcherConfig config, VigilTopics topics, Watchlist watchlist, MatcherMetrics metrics) {
+    public static Topology topology(MatcherConfig config, VigilTopics topics, Watchlist watchlist, MatcherMetrics metrics,
+                                    WatchlistDeadLetters deadLetters) {
         Topology t = new Topology();
-        // on disk (RocksDB): a million-person watchlist's JSON would otherwise sit on the heap beside the index
+        WatchlistRules rules = new WatchlistRules(config);
+        // on disk (RocksDB): a million-person watchlist's JSON would otherwise sit on the heap beside the index; the
+        // raw bytes, checked again when loaded, since the store is restored from the topic
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATCHLIST_STORE), Serdes.String(),
-                        new JsonSerde<>(WatchlistEntry.class)).withLoggingDisabled(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
                 "watchlist-source", Serdes.String().deserializer(), new ByteArrayDeserializer(), topics.watchlist.name(),
-                "watchlist-updater", () -> new WatchlistUpdater(watchlist, metrics));
+                "watchlist-updater", () -> new WatchlistUpdater(watchlist, rules, metrics, deadLetters));
         t.addSource("faces-source", Serdes.String().deserializer(), new ByteArrayDeserializer(), topics.faces.name());
-        t.addProcessor("face-matcher", () -> new FaceMatcher(config, watchlist, metrics), "faces-source");
+        t.addProcessor("face-matcher", () -> new FaceMatcher(config, watchlist, rules, metrics), "faces-source");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COOLDOWN_STORE), Serdes.String(),
                 Serdes.Long()), "face-matcher");
         t.addSink(ALERTS_SINK, topics.alerts.name(), Serdes.String().serializer(),

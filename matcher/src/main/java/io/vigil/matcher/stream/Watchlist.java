@@ -44,20 +44,33 @@ public final class Watchlist {
         people.remove(personId);
     }
 
-    /** Loads every entry of the store once; later calls do nothing. */
-    public synchronized void loadOnce(ReadOnlyKeyValueStore<String, WatchlistEntry> store) {
+    /**
+     * Loads every entry of the store once (later calls do nothing), each checked by the same rules as the topic's
+     * records: the store is restored from the topic, and what it holds is input like any other.
+     *
+     * @return how many stored entries were refused
+     */
+    synchronized int loadOnce(ReadOnlyKeyValueStore<String, byte[]> store, WatchlistRules rules) {
         if (loaded) {
-            return;
+            return 0;
         }
-        try (KeyValueIterator<String, WatchlistEntry> it = store.all()) {
+        int refused = 0;
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
-                KeyValue<String, WatchlistEntry> kv = it.next();
-                if (kv.value != null && !people.containsKey(kv.key)) {
-                    put(kv.value);
+                KeyValue<String, byte[]> kv = it.next();
+                if (kv.value == null || people.containsKey(kv.key)) {
+                    continue;
+                }
+                WatchlistRules.Verdict v = rules.check(kv.key, kv.value);
+                if (v.accepted()) {
+                    put(v.entry());
+                } else {
+                    refused++;
                 }
             }
         }
         loaded = true;
+        return refused;
     }
 
     public Match search(float[] embedding) {

@@ -1,8 +1,5 @@
 package io.vigil.matcher.stream;
 
-import io.vigil.api.serde.JsonSerde;
-import io.vigil.api.serde.WireFormatException;
-import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.runtime.kafka.RateLimitedLog;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,22 +8,33 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Keeps the global watchlist store and the in-memory index in step with the compacted watchlist topic. */
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Keeps the global watchlist store and the in-memory index in step with the compacted watchlist topic. Every record
+ * is checked ({@link WatchlistRules}); a refused one is counted, dead-lettered, and removes whatever the person had
+ * (the topic's latest value is what counts, and it is not usable).
+ */
 final class WatchlistUpdater implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(WatchlistUpdater.class);
     private final RateLimitedLog warn = new RateLimitedLog(LOG, 1000);
     private final Watchlist watchlist;
+    private final WatchlistRules rules;
     private final MatcherMetrics metrics;
-    private final JsonSerde<WatchlistEntry> serde = new JsonSerde<>(WatchlistEntry.class);
-    private KeyValueStore<String, WatchlistEntry> store;
+    private final WatchlistDeadLetters deadLetters;
+    private ProcessorContext<Void, Void> context;
+    private KeyValueStore<String, byte[]> store;
 
-    WatchlistUpdater(Watchlist watchlist, MatcherMetrics metrics) {
+    WatchlistUpdater(Watchlist watchlist, WatchlistRules rules, MatcherMetrics metrics, WatchlistDeadLetters deadLetters) {
         this.watchlist = watchlist;
+        this.rules = rules;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         store = context.getStateStore(MatcherTopology.WATCHLIST_STORE);
     }
 
@@ -34,8 +42,7 @@ final class WatchlistUpdater implements Processor<String, byte[], Void, Void> {
     public void process(Record<String, byte[]> record) {
         String personId = record.key();
         if (personId == null) {
-            metrics.invalidWatchlist.increment();
-            warn.warn("null-key", "Skipped a watchlist record without a key");
+            refuse(record, "invalid-watchlist", "a watchlist record needs the person id as key");
             return;
         }
         synchronized (watchlist) {
@@ -45,22 +52,23 @@ final class WatchlistUpdater implements Processor<String, byte[], Void, Void> {
                 LOG.info("Watchlist: removed {}", personId);
                 return;
             }
-            WatchlistEntry entry;
-            try {
-                entry = serde.decode(record.value());
-                if (!entry.personId().equals(personId)) {
-                    throw new WireFormatException("record key '" + personId + "' differs from its personId '"
-                            + entry.personId() + "'");
-                }
-                watchlist.put(entry); // the index refuses a dimension that differs from the watchlist's
-            } catch (WireFormatException | IllegalArgumentException e) {
-                metrics.invalidWatchlist.increment();
-                warn.warn("invalid", "Skipped invalid watchlist record for {}: {}; re-enrol with the model inference uses",
-                        personId, e.getMessage());
+            WatchlistRules.Verdict v = rules.check(personId, record.value());
+            if (!v.accepted()) {
+                store.delete(personId);
+                watchlist.remove(personId);
+                refuse(record, v.reason(), v.detail());
                 return;
             }
-            store.put(personId, entry);
-            LOG.info("Watchlist: enrolled {} with {} embedding(s)", personId, entry.embeddings().size());
+            watchlist.put(v.entry());
+            store.put(personId, record.value());
+            LOG.info("Watchlist: enrolled {} with {} embedding(s)", personId, v.entry().embeddings().size());
         }
+    }
+
+    private void refuse(Record<String, byte[]> record, String reason, String detail) {
+        metrics.invalidWatchlist.increment();
+        warn.warn(reason, "Refused a watchlist record for {}: {} ({})", record.key(), reason, detail);
+        context.recordMetadata().ifPresent(where -> deadLetters.send(where,
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), reason, detail));
     }
 }

@@ -5,7 +5,11 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +45,16 @@ public final class KafkaClients {
         m.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return m;
+    }
+
+    /** A consumer of raw bytes: stages decode records themselves, so an unreadable record fails alone. */
+    public static KafkaConsumer<byte[], byte[]> byteConsumer(Map<String, Object> props) {
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** A producer of raw bytes (dead letters, pre-encoded records). */
+    public static KafkaProducer<byte[], byte[]> byteProducer(Map<String, Object> props) {
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     public static Admin admin(CommonConfig config) {

@@ -11,6 +11,14 @@ public interface Stage extends AutoCloseable {
     /** True once the stage does its work (readiness probe). */
     boolean ready();
 
+    /**
+     * False when the stage can no longer work without a restart: a loop died or is stuck (liveness probe). A stage
+     * that is merely waiting (for the broker, for partitions) is still live.
+     */
+    default boolean live() {
+        return true;
+    }
+
     /** Stops work, flushing what is in flight; must be safe to call twice. */
     @Override
     void close();

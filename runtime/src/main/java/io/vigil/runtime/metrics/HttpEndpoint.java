@@ -19,8 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The HTTP side of a Vigil process: {@code /metrics} (Prometheus text), {@code /health/live} and
- * {@code /health/ready} (200 when every registered readiness check passes, else 503 naming the failing ones).
+ * The HTTP side of a Vigil process: {@code /metrics} (Prometheus text), {@code /health/live} (200 while every
+ * liveness check passes: a loop that died or is stuck fails it, so an orchestrator restarts the process) and
+ * {@code /health/ready} (200 when every readiness check passes); both answer 503 naming the failing checks.
  * Stages may add their own routes (the alerts service serves its page and stream here).
  */
 public final class HttpEndpoint implements AutoCloseable {
@@ -28,6 +29,7 @@ public final class HttpEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, BooleanSupplier> readiness = new ConcurrentHashMap<>();
+    private final Map<String, BooleanSupplier> liveness = new ConcurrentHashMap<>();
 
     public HttpEndpoint(String host, int port, PrometheusMeterRegistry registry) {
         try {
@@ -44,8 +46,8 @@ public final class HttpEndpoint implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                 registry.scrape()));
-        server.createContext("/health/live", ex -> respond(ex, 200, "application/json", "{\"status\":\"UP\"}"));
-        server.createContext("/health/ready", this::ready);
+        server.createContext("/health/live", ex -> health(ex, liveness));
+        server.createContext("/health/ready", ex -> health(ex, readiness));
         server.start();
         LOG.info("Metrics and health on http://{}:{}/metrics", host, port());
     }
@@ -53,6 +55,11 @@ public final class HttpEndpoint implements AutoCloseable {
     /** Adds a readiness check; {@code /health/ready} fails while any check returns false. */
     public void readiness(String name, BooleanSupplier check) {
         readiness.put(name, check);
+    }
+
+    /** Adds a liveness check; {@code /health/live} fails while any check returns false. */
+    public void liveness(String name, BooleanSupplier check) {
+        liveness.put(name, check);
     }
 
     /** Adds a route. */
@@ -64,9 +71,9 @@ public final class HttpEndpoint implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private void ready(HttpExchange ex) throws IOException {
+    private static void health(HttpExchange ex, Map<String, BooleanSupplier> checks) throws IOException {
         StringBuilder failing = new StringBuilder();
-        readiness.forEach((name, check) -> {
+        checks.forEach((name, check) -> {
             boolean ok;
             try {
                 ok = check.getAsBoolean();

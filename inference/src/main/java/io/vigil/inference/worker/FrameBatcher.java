@@ -1,0 +1,220 @@
+package io.vigil.inference.worker;
+
+import io.vigil.api.face.Face;
+import io.vigil.api.face.FrameFaces;
+import io.vigil.api.frame.CaptureWindow;
+import io.vigil.api.frame.Frame;
+import io.vigil.api.serde.FrameFacesSerde;
+import io.vigil.api.serde.FrameSerde;
+import io.vigil.api.serde.UnknownVersionException;
+import io.vigil.api.serde.WireFormatException;
+import io.vigil.inference.face.CorruptImageException;
+import io.vigil.inference.face.FaceAnalyzer;
+import io.vigil.inference.face.Images;
+import io.vigil.inference.face.JpegHeader;
+import io.vigil.runtime.kafka.RateLimitedLog;
+import io.vigil.runtime.loop.RecordHandler;
+import io.vigil.runtime.loop.RejectedRecordException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One inference worker's record handler: checks each frame where it is consumed, batches frames (like DeepStream's
+ * nvstreammux: until the batch is full or its first frame has waited long enough), analyses the batch and publishes
+ * one faces record per frame. A frame's offset is committed by the loop once its faces record is acknowledged. A
+ * frame is refused, with a reason, when its bytes do not read, its capture time is not plausible, it is larger
+ * than allowed, or its JPEG's own header disagrees with the record (checked before any pixel is decoded).
+ */
+final class FrameBatcher implements RecordHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(FrameBatcher.class);
+    private final RateLimitedLog warn = new RateLimitedLog(LOG, 5_000);
+    private final Producer<byte[], byte[]> producer;
+    private final FaceAnalyzer analyzer;
+    private final InferenceMetrics metrics;
+    private final InferenceConfig config;
+    private final CaptureWindow window;
+    private final String facesTopic;
+    private final Clock clock;
+    private final FrameSerde frameSerde = new FrameSerde();
+    private final FrameFacesSerde facesSerde = new FrameFacesSerde();
+    private final List<Pending> pending = new ArrayList<>();
+    private long firstPendingAt;
+
+    private record Pending(ConsumerRecord<byte[], byte[]> record, Frame frame, Mat image, CompletableFuture<Void> done) {
+    }
+
+    FrameBatcher(Producer<byte[], byte[]> producer, FaceAnalyzer analyzer, InferenceMetrics metrics,
+                 InferenceConfig config, CaptureWindow window, String facesTopic, Clock clock) {
+        this.producer = producer;
+        this.analyzer = analyzer;
+        this.metrics = metrics;
+        this.config = config;
+        this.window = window;
+        this.facesTopic = facesTopic;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<?> handle(ConsumerRecord<byte[], byte[]> r) throws RejectedRecordException {
+        Frame frame = check(r);
+        long t0 = System.nanoTime();
+        Mat image;
+        try {
+            image = Images.decode(frame.jpeg());
+        } catch (CorruptImageException e) {
+            throw refuse("corrupt-jpeg", e.getMessage());
+        }
+        metrics.step("decode", System.nanoTime() - t0, 1);
+        if (image.cols() != frame.width() || image.rows() != frame.height()) {
+            image.close();
+            throw refuse("size-mismatch", "the JPEG decodes to " + image.cols() + "x" + image.rows()
+                    + " but the record says " + frame.width() + "x" + frame.height());
+        }
+        if (pending.isEmpty()) {
+            firstPendingAt = clock.millis();
+        }
+        Pending p = new Pending(r, frame, image, new CompletableFuture<>());
+        pending.add(p);
+        if (pending.size() >= config.batchSize()) {
+            flush();
+        }
+        return p.done();
+    }
+
+    /** Everything that can be checked before decoding pixels. */
+    private Frame check(ConsumerRecord<byte[], byte[]> r) throws RejectedRecordException {
+        Frame frame;
+        try {
+            frame = frameSerde.decode(r.value() == null ? new byte[0] : r.value());
+        } catch (UnknownVersionException e) {
+            throw refuse("unknown-version", e.getMessage());
+        } catch (WireFormatException e) {
+            throw refuse("corrupt-record", e.getMessage());
+        }
+        if (r.key() == null || !Arrays.equals(r.key(), frame.cameraId().getBytes(StandardCharsets.UTF_8))) {
+            throw refuse("key-mismatch", "a frame's record key must be its camera id '" + frame.cameraId() + "'");
+        }
+        String late = window.problem(frame.captureTimeMs(), clock.millis());
+        if (late != null) {
+            throw refuse("invalid-capture-time", late);
+        }
+        if ((long) frame.width() * frame.height() > config.maxFramePixels()) {
+            throw refuse("oversized-frame", frame.width() + "x" + frame.height()
+                    + " exceeds VIGIL_INFERENCE_MAX_FRAME_PIXELS=" + config.maxFramePixels());
+        }
+        JpegHeader header;
+        try {
+            header = JpegHeader.read(frame.jpeg());
+        } catch (CorruptImageException e) {
+            throw refuse("corrupt-jpeg", e.getMessage());
+        }
+        if (header.width() != frame.width() || header.height() != frame.height()) {
+            throw refuse("size-mismatch", "the JPEG's header says " + header.width() + "x" + header.height()
+                    + " but the record says " + frame.width() + "x" + frame.height() + "; not decoded");
+        }
+        return frame;
+    }
+
+    private RejectedRecordException refuse(String reason, String detail) {
+        metrics.frame("dead-lettered", reason);
+        return new RejectedRecordException(reason, detail);
+    }
+
+    @Override
+    public void afterPoll() {
+        if (!pending.isEmpty() && clock.millis() - firstPendingAt >= config.batchWait().toMillis()) {
+            flush();
+        }
+    }
+
+    @Override
+    public void revoked(Collection<TopicPartition> partitions) {
+        flush();
+    }
+
+    @Override
+    public void stopping() {
+        flush();
+    }
+
+    /** The pending batch is due when its first frame has waited the batch wait. */
+    @Override
+    public long maxPollWaitMs() {
+        return pending.isEmpty() ? 200 : Math.max(0, firstPendingAt + config.batchWait().toMillis() - clock.millis());
+    }
+
+    private void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Pending> batch = List.copyOf(pending);
+        pending.clear();
+        metrics.batchSize.record(batch.size());
+        long t0 = System.nanoTime();
+        try {
+            List<List<Face>> faces = analyzeIsolated(batch);
+            metrics.step("total", System.nanoTime() - t0, batch.size());
+            long now = clock.millis();
+            for (int i = 0; i < batch.size(); i++) {
+                if (faces.get(i) != null) {
+                    publish(batch.get(i), faces.get(i), now);
+                }
+            }
+        } finally {
+            batch.forEach(p -> p.image().close());
+        }
+    }
+
+    /**
+     * The faces of every frame; when the batch fails, each frame alone, so one frame that breaks the models fails
+     * only itself (its entry is null and it is refused as {@code inference-failed}).
+     */
+    private List<List<Face>> analyzeIsolated(List<Pending> batch) {
+        try {
+            return analyzer.analyze(batch.stream().map(Pending::image).toList());
+        } catch (RuntimeException e) {
+            warn.warn("batch", "Inference failed on a batch of {} frames ({}); analysing them one by one", batch.size(),
+                    e.toString());
+        }
+        List<List<Face>> out = new ArrayList<>();
+        for (Pending p : batch) {
+            try {
+                out.add(analyzer.analyze(List.of(p.image())).get(0));
+            } catch (RuntimeException e) {
+                out.add(null);
+                p.done().completeExceptionally(refuse("inference-failed", e.toString()));
+            }
+        }
+        return out;
+    }
+
+    private void publish(Pending p, List<Face> faces, long now) {
+        Frame f = p.frame();
+        FrameFaces ff = new FrameFaces(f.cameraId(), f.sequence(), f.captureTimeMs(), now, f.width(), f.height(), faces);
+        producer.send(new ProducerRecord<>(facesTopic, null, f.captureTimeMs(), p.record().key(), facesSerde.encode(ff)),
+                (meta, error) -> {
+                    if (error == null) {
+                        p.done().complete(null);
+                    } else {
+                        p.done().completeExceptionally(error);
+                    }
+                });
+        metrics.facesPerFrame.record(ff.faces().size());
+        metrics.faces.increment(ff.faces().size());
+        metrics.frame("processed", "none");
+    }
+}
