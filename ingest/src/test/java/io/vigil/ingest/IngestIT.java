@@ -108,9 +108,14 @@ class IngestIT {
         return new Env(topics, kafka.bootstrapServers());
     }
 
+    /** The test cameras stream on this machine: loopback allowed. */
     static IngestConfig config() {
+        return config("loopback");
+    }
+
+    static IngestConfig config(String allow) {
         return IngestConfig.from(new ConfigReader(Map.of("VIGIL_INGEST_TIMEOUT", "2s", "VIGIL_INGEST_BACKOFF_MIN", "200ms",
-                "VIGIL_INGEST_BACKOFF_MAX", "1s")));
+                "VIGIL_INGEST_BACKOFF_MAX", "1s", "VIGIL_INGEST_ALLOW", allow)));
     }
 
     @Test
@@ -230,6 +235,114 @@ class IngestIT {
                 System.out.println("split: w1=" + w1.cameras() + " w2=" + w2.cameras());
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> w1.cameras().size() == 6);
+        }
+    }
+
+    @Test
+    void camerasThisDeploymentDoesNotAllowAreNeverOpenedAndSecretsNeverShown(EmbeddedKafka kafka) throws Exception {
+        Env env = env(kafka, "ing3.");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<java.net.Socket> accepted = new CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(listener.accept());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            int port = listener.getLocalPort();
+            // by name, by literal, and by a numeric form only the C library reads as loopback
+            env.register(new CameraSpec("local-name", "rtsp://admin:Sup3rSecret@localhost:" + port + "/x", 2, 0, false, Map.of()));
+            env.register(new CameraSpec("local-ip", "rtsp://127.0.0.1:" + port + "/x?token=Sup3rSecret", 2, 0, false, Map.of()));
+            env.register(new CameraSpec("local-int", "rtsp://2130706433:" + port + "/x", 2, 0, false, Map.of()));
+            env.register(new CameraSpec("metadata", "http://169.254.169.254/latest/meta-data/", 2, 0, false, Map.of()));
+            env.register(new CameraSpec("a-file", "file:///etc/hostname", 2, 0, false, Map.of()));
+            env.raw("listener", ("{\"id\":\"listener\",\"url\":\"rtsp://u:Sup3rSecret@10.9.9.9/x\",\"fps\":2,"
+                    + "\"options\":{\"listen\":\"1\"}}").getBytes(StandardCharsets.UTF_8));
+            env.raw("docker", "{\"id\":\"docker\",\"url\":\"file:unix:/var/run/docker.sock\",\"fps\":2}"
+                    .getBytes(StandardCharsets.UTF_8));
+            List<CameraStatus> statuses = new CopyOnWriteArrayList<>();
+            List<ConsumerRecord<String, byte[]>> dead = new CopyOnWriteArrayList<>();
+            try (IngestStage ingest = new IngestStage(env.common("w3"), config(""), env.topics(), registry, Clock.systemUTC());
+                 KafkaConsumer<String, CameraStatus> st = env.reader(env.topics().cameraStatus.name(),
+                         env.topics().cameraStatus.valueSerde().deserializer());
+                 KafkaConsumer<String, byte[]> dl = env.reader(env.topics().dlq.name(),
+                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                ingest.start();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    st.poll(Duration.ofMillis(100)).forEach(r -> statuses.add(r.value()));
+                    dl.poll(Duration.ofMillis(100)).forEach(dead::add);
+                    assertThat(statuses).filteredOn(s -> s.state() == CameraState.FAILED).extracting(CameraStatus::cameraId)
+                            .contains("local-name", "local-ip", "local-int", "metadata", "a-file", "listener", "docker");
+                    assertThat(dead).extracting(ConsumerRecord::key)
+                            .contains("local-ip", "local-int", "metadata", "a-file", "listener", "docker");
+                });
+                Map<String, String> reasons = new java.util.HashMap<>();
+                statuses.stream().filter(s -> s.state() == CameraState.FAILED).forEach(s -> reasons.put(s.cameraId(), s.reason()));
+                reasons.forEach((id, reason) -> System.out.println("refused " + id + ": " + reason));
+                assertThat(reasons.get("local-name")).contains("loopback").contains("VIGIL_INGEST_ALLOW");
+                assertThat(reasons.get("local-int")).contains("loopback");
+                assertThat(reasons.get("metadata")).contains("metadata service");
+                assertThat(reasons.get("a-file")).contains("local file");
+                assertThat(reasons.get("listener")).contains("'listen' is not allowed");
+                assertThat(reasons.get("docker")).contains("not a file path");
+                // never CONNECTING: none of them was opened, and nothing connected to the listener
+                assertThat(statuses).noneMatch(s -> s.state() == CameraState.CONNECTING);
+                assertThat(accepted).isEmpty();
+                // no secret anywhere it could be read: status reasons, dead letters (headers and masked copies)
+                assertThat(statuses).allSatisfy(s -> assertThat(String.valueOf(s.reason())).doesNotContain("Sup3rSecret"));
+                assertThat(dead).allSatisfy(r -> {
+                    assertThat(new String(r.value(), StandardCharsets.UTF_8)).doesNotContain("Sup3rSecret");
+                    r.headers().forEach(h -> assertThat(new String(h.value(), StandardCharsets.UTF_8)).doesNotContain("Sup3rSecret"));
+                });
+                assertThat(registry.get("vigil.ingest.cameras.invalid").counter().count()).isGreaterThanOrEqualTo(6);
+                assertThat(ingest.live()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void removingACameraWhoseServerStallsStopsItAtOnceNotAfterTheTimeout(EmbeddedKafka kafka) throws Exception {
+        Env env = env(kafka, "ing4.");
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // accepts the connection and never answers: FFmpeg waits in its RTSP handshake
+            Thread t = new Thread(() -> {
+                try {
+                    List<java.net.Socket> held = new ArrayList<>();
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            IngestConfig slow = IngestConfig.from(new ConfigReader(Map.of("VIGIL_INGEST_TIMEOUT", "5m",
+                    "VIGIL_INGEST_ALLOW", "loopback")));
+            env.register(new CameraSpec("stuck", "rtsp://127.0.0.1:" + silent.getLocalPort() + "/x", 2, 0, false, Map.of()));
+            List<CameraStatus> statuses = new CopyOnWriteArrayList<>();
+            try (IngestStage ingest = new IngestStage(env.common("w4"), slow, env.topics(), new SimpleMeterRegistry(), Clock.systemUTC());
+                 KafkaConsumer<String, CameraStatus> st = env.reader(env.topics().cameraStatus.name(),
+                         env.topics().cameraStatus.valueSerde().deserializer())) {
+                ingest.start();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    st.poll(Duration.ofMillis(100)).forEach(r -> statuses.add(r.value()));
+                    assertThat(statuses).anyMatch(s -> s.cameraId().equals("stuck") && s.state() == CameraState.CONNECTING);
+                });
+                env.raw("stuck", null);
+                // the 5-minute timeout is not waited for: the interrupt callback ends the open at once
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    st.poll(Duration.ofMillis(100)).forEach(r -> statuses.add(r.value()));
+                    assertThat(statuses).anyMatch(s -> s.cameraId().equals("stuck") && s.state() == CameraState.STOPPED);
+                    assertThat(ingest.cameras()).isEmpty();
+                });
+            }
         }
     }
 }

@@ -64,6 +64,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
  */
 final class FfmpegSource implements FrameSource {
     private static final int AVERROR_EAGAIN = -11;
+    private static final long PROBE_BUDGET_NANOS = 15_000_000_000L;
 
     private final AVFormatContext format;
     private final AVCodecContext codec;
@@ -127,9 +128,12 @@ final class FfmpegSource implements FrameSource {
         safeOptions(spec, timeout).forEach((k, v) -> av_dict_set(options, k, v, 0));
         AVCodecContext codec = null;
         try {
-            interrupt.arm(timeoutNanos);
+            // opening and probing receive data all along (FFmpeg reads up to 5 s of a stream to learn its format):
+            // the socket timeout catches a silent server there; the callback bounds the whole and ends it on close.
+            // Cutting a probe short mid-packet would leave the stream out of step, so its bound is generous.
+            interrupt.arm(timeoutNanos + PROBE_BUDGET_NANOS);
             check(avformat_open_input(format, target, null, options), interrupt, "opening the stream");
-            interrupt.arm(timeoutNanos);
+            interrupt.arm(timeoutNanos + PROBE_BUDGET_NANOS);
             check(avformat_find_stream_info(format, (PointerPointer<?>) null), interrupt, "reading stream information");
             int stream = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
             if (stream < 0) {
@@ -168,6 +172,7 @@ final class FfmpegSource implements FrameSource {
      */
     static Map<String, String> safeOptions(CameraSpec spec, Duration timeout) {
         Map<String, String> o = new LinkedHashMap<>(spec.options());
+        // FFmpeg's own socket timeouts: no data for this long ends a read (the interrupt callback bounds it too)
         String micros = String.valueOf(timeout.toMillis() * 1000);
         switch (spec.scheme()) {
             case "rtsp" -> {
@@ -221,8 +226,9 @@ final class FfmpegSource implements FrameSource {
                 if (interrupt.interrupted) {
                     throw new StreamException("closed", null);
                 }
-                if (interrupt.expired()) {
-                    throw new StreamException("stalled: no data for " + (System.nanoTime() - t0) / 1_000_000
+                long waited = System.nanoTime() - t0;
+                if (interrupt.expired() || waited >= timeoutNanos * 9 / 10) {
+                    throw new StreamException("stalled: no data for " + waited / 1_000_000
                             + " ms (VIGIL_INGEST_TIMEOUT)", null);
                 }
                 if (r != AVERROR_EOF) {
@@ -258,8 +264,8 @@ final class FfmpegSource implements FrameSource {
             bgrData = detached(new PointerPointer<>(1).put(bgr.data()));
             bgrStride = detached(new IntPointer(1).put((int) bgr.step()));
         }
-        sws = sws_getCachedContext(sws, w, h, frame.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null,
-                (double[]) null);
+        sws = detached(sws_getCachedContext(sws, w, h, frame.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null,
+                (double[]) null));
         sws_scale(sws, frame.data(), frame.linesize(), 0, h, bgrData, bgrStride);
         return bgr;
     }
@@ -289,7 +295,7 @@ final class FfmpegSource implements FrameSource {
     }
 
     private void releaseBuffers() {
-        if (bgr != null) {
+        if (bgr != null && bgrData != null) {
             bgr.close();
             bgrData.close();
             bgrStride.close();
@@ -297,8 +303,12 @@ final class FfmpegSource implements FrameSource {
         }
     }
 
-    /** Keeps a pointer alive beyond the caller's {@link PointerScope} (the per-frame scope of the camera thread). */
+    /**
+     * Keeps a pointer alive beyond the caller's {@link PointerScope} (the per-frame scope of the camera thread): a
+     * reference for this source, then out of the scope, which drops the scope's own. {@link #close()} releases it.
+     */
     private static <P extends Pointer> P detached(P p) {
+        p.retainReference();
         PointerScope scope = PointerScope.getInnerScope();
         if (scope != null) {
             scope.detach(p);
@@ -314,7 +324,7 @@ final class FfmpegSource implements FrameSource {
             throw new StreamException("closed", null);
         }
         if (interrupt.expired()) {
-            throw new StreamException("timed out " + what + " (VIGIL_INGEST_TIMEOUT)", null);
+            throw new StreamException("timed out " + what, null);
         }
         throw new StreamException(error(r) + " (" + what + ")", null);
     }

@@ -14,6 +14,9 @@ import io.vigil.matcher.MatcherConfig;
 import io.vigil.matcher.index.FlatIndex;
 import io.vigil.matcher.index.IndexSettings;
 import io.vigil.matcher.Vectors;
+import io.vigil.matcher.index.VectorIndex;
+import io.vigil.runtime.kafka.DeadLetterPublisher;
+import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -51,6 +54,9 @@ class MatcherTopologyTest {
     private TestInputTopic<String, WatchlistEntry> watchlist;
     private TestOutputTopic<String, Alert> alerts;
     private TestOutputTopic<byte[], byte[]> dlq;
+    private final List<String> watchlistDeadLetters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final MockProducer<byte[], byte[]> errorsProducer = new MockProducer<>(true, null, new ByteArraySerializer(),
+            new ByteArraySerializer());
 
     @BeforeEach
     void setUp() {
@@ -64,8 +70,11 @@ class MatcherTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-matcher");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "tt-state").toAbsolutePath().toString());
-        driver = new TopologyTestDriver(MatcherTopology.topology(config, topics, list, new MatcherMetrics(registry, list)),
-                props, Instant.ofEpochMilli(T0 + 250));
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, StreamErrors.class);
+        props.put(StreamErrors.PUBLISHER, new DeadLetterPublisher(errorsProducer, topics.dlq.name(), "matcher", registry));
+        WatchlistDeadLetters collect = (where, key, value, reason, detail) -> watchlistDeadLetters.add(reason);
+        driver = new TopologyTestDriver(MatcherTopology.topology(config, topics, list, new MatcherMetrics(registry, list),
+                collect), props, Instant.ofEpochMilli(T0 + 250));
         faces = driver.createInputTopic(topics.faces.name(), new StringSerializer(), new ByteArraySerializer());
         watchlist = driver.createInputTopic(topics.watchlist.name(), new StringSerializer(),
                 new JsonSerde<>(WatchlistEntry.class).serializer());
@@ -91,7 +100,7 @@ class MatcherTopologyTest {
             fs.add(new Face(new FaceBox(10, 20, 90, 120), new float[10], 0.99f, e, new byte[]{(byte) 0xff, (byte) 0xd8}));
         }
         faces.pipeInput(camera, new FrameFacesSerde().encode(new FrameFaces(camera, seq, captureTime, captureTime + 50,
-                1280, 720, fs)), captureTime);
+                1280, 720, fs)), Math.max(0, captureTime));
     }
 
     private double count(String name, String tagKey, String tagValue) {
@@ -156,12 +165,12 @@ class MatcherTopologyTest {
         float[] strict = Vectors.random(512, random);
         float[] lenient = Vectors.random(512, random);
         enrol("p-strict", "Strict", 0.9, strict);
-        enrol("p-lenient", "Lenient", 0.25, lenient);
+        enrol("p-lenient", "Lenient", 0.32, lenient);
         sight("gate", 1, T0, Vectors.withSimilarity(strict, 0.85, random));
-        sight("gate", 2, T0, Vectors.withSimilarity(lenient, 0.3, random));
+        sight("gate", 2, T0, Vectors.withSimilarity(lenient, 0.36, random));
         List<Alert> out = alerts.readValuesToList();
         assertThat(out).extracting(Alert::personId).containsExactly("p-lenient");
-        assertThat(out.get(0).threshold()).isEqualTo(0.25);
+        assertThat(out.get(0).threshold()).isEqualTo(0.32);
     }
 
     @Test
@@ -203,11 +212,12 @@ class MatcherTopologyTest {
     }
 
     @Test
-    void anInvalidWatchlistRecordIsSkippedAndCounted() {
+    void anInvalidWatchlistRecordIsSkippedCountedAndDeadLettered() {
         driver.createInputTopic(topics.watchlist.name(), new StringSerializer(), new ByteArraySerializer())
                 .pipeInput("p-bad", "{\"personId\":\"p-bad\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(registry.get("vigil.matcher.watchlist.invalid").counter().count()).isEqualTo(1);
         assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(2);
+        assertThat(watchlistDeadLetters).containsExactly("invalid-watchlist");
     }
 
     @Test
@@ -215,7 +225,101 @@ class MatcherTopologyTest {
         enrol("p-other-model", "Other", null, Vectors.random(128, random));
         assertThat(registry.get("vigil.matcher.watchlist.invalid").counter().count()).isEqualTo(1);
         assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(2);
+        assertThat(watchlistDeadLetters).containsExactly("dimension-mismatch");
         sight("gate", 1, T0, Vectors.withSimilarity(jane, 0.9, random));
         assertThat(alerts.readValuesToList()).extracting(Alert::personId).containsExactly("p-jane");
+    }
+
+    @Test
+    void hostileWatchlistEntriesAreRefusedAndNeverAlert() {
+        TestInputTopic<String, byte[]> raw = driver.createInputTopic(topics.watchlist.name(), new StringSerializer(),
+                new ByteArraySerializer());
+        float[] loud = jane.clone();
+        for (int i = 0; i < loud.length; i++) {
+            loud[i] *= 226; // norm 226: would outrank every real person
+        }
+        raw.pipeInput("p-loud", json("p-loud", loud, null));
+        raw.pipeInput("p-everyone", json("p-everyone", Vectors.random(512, random), 0.0001)); // would match every face
+        raw.pipeInput("p-alias", json("p-jane", john, null)); // key and id disagree
+        assertThat(watchlistDeadLetters).containsExactly("invalid-watchlist", "threshold-below-floor", "key-mismatch");
+        assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(2);
+        sight("gate", 1, T0, Vectors.withSimilarity(jane, 0.9, random), Vectors.random(512, random));
+        assertThat(alerts.readValuesToList()).extracting(Alert::personId).containsExactly("p-jane");
+    }
+
+    @Test
+    void anUnusableUpdateRemovesWhatThePersonHad() {
+        driver.createInputTopic(topics.watchlist.name(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput("p-jane", "{\"personId\":\"p-jane\",\"embeddings\":[[1e30]]}".getBytes(StandardCharsets.UTF_8));
+        sight("gate", 1, T0, Vectors.withSimilarity(jane, 0.9, random));
+        assertThat(alerts.isEmpty()).isTrue();
+        assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(1);
+    }
+
+    @Test
+    void facesWithImplausibleTimesOrEmbeddingsAreDeadLettered() {
+        sight("gate", 1, -5, Vectors.withSimilarity(jane, 0.9, random));
+        sight("gate", 2, T0 + 3_600_000, Vectors.withSimilarity(jane, 0.9, random));
+        float[] scaled = Vectors.withSimilarity(jane, 0.9, random);
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] *= 3;
+        }
+        sight("gate", 3, T0, scaled);
+        faces.pipeInput("lobby", new FrameFacesSerde().encode(new FrameFaces("gate", 4, T0, T0, 10, 10, List.of())), T0);
+        assertThat(dlq.readRecordsToList()).extracting(r -> new String(r.headers().lastHeader(DeadLetters.REASON).value(),
+                StandardCharsets.UTF_8)).containsExactly("invalid-capture-time", "invalid-capture-time", "invalid-face",
+                "key-mismatch");
+        assertThat(alerts.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRecordThatMakesTheMatcherThrowIsDeadLetteredAndTheNextOneIsMatched() {
+        driver.close();
+        start(new Watchlist(new ThrowingIndex(new FlatIndex(), jane)));
+        sight("gate", 1, T0, jane);
+        sight("gate", 2, T0, Vectors.withSimilarity(john, 0.9, random));
+        assertThat(errorsProducer.history()).singleElement().satisfies(r -> assertThat(new String(
+                r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8)).isEqualTo("processing-failed"));
+        assertThat(alerts.readValuesToList()).extracting(Alert::personId).containsExactly("p-john");
+    }
+
+    /** An index that fails on one query vector, as a bug would. */
+    private record ThrowingIndex(FlatIndex delegate, float[] poison) implements VectorIndex {
+        @Override
+        public void upsert(String id, float[][] embeddings) {
+            delegate.upsert(id, embeddings);
+        }
+
+        @Override
+        public void remove(String id) {
+            delegate.remove(id);
+        }
+
+        @Override
+        public io.vigil.matcher.index.Match search(float[] query) {
+            if (java.util.Arrays.equals(query, poison)) {
+                throw new IllegalStateException("index corrupted");
+            }
+            return delegate.search(query);
+        }
+
+        @Override
+        public int dimension() {
+            return delegate.dimension();
+        }
+
+        @Override
+        public int size() {
+            return delegate.size();
+        }
+    }
+
+    private static byte[] json(String personId, float[] embedding, Double threshold) {
+        StringBuilder b = new StringBuilder("{\"personId\":\"" + personId + "\",\"embeddings\":[[");
+        for (int i = 0; i < embedding.length; i++) {
+            b.append(i == 0 ? "" : ",").append(embedding[i]);
+        }
+        b.append("]]").append(threshold == null ? "" : ",\"threshold\":" + threshold).append("}");
+        return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 }
