@@ -172,6 +172,38 @@ class AlertsIT {
     }
 
     @Test
+    void hostileAlertsAreDeadLetteredAndNeverReachAReceiver(EmbeddedKafka kafka) throws Exception {
+        Env env = env(kafka, "al5.");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Alert good = alert("gate", "p1", 1);
+        String json = new String(env.topics().alerts.valueSerde().serializer().serialize("", good), StandardCharsets.UTF_8);
+        try (Receiver receiver = new Receiver();
+             HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
+             AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_WEBHOOKS", receiver.url()), registry, http);
+             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     env.bootstrap()), new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                     new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            stage.start();
+            byte[] gate = "gate".getBytes(StandardCharsets.UTF_8);
+            String crlf = json.replace(good.alertId(), good.alertId() + "\\r\\nX-Injected: 1");
+            for (String hostile : List.of("{}", crlf, json.replace("\"schemaVersion\":1", "\"schemaVersion\":7"),
+                    json.replace("\"similarity\":0.7", "\"similarity\":9"))) {
+                raw.send(new ProducerRecord<>(env.topics().alerts.name(), gate, hostile.getBytes(StandardCharsets.UTF_8))).get();
+            }
+            raw.send(new ProducerRecord<>(env.topics().alerts.name(), "door".getBytes(StandardCharsets.UTF_8),
+                    json.getBytes(StandardCharsets.UTF_8))).get(); // under another camera's key
+            env.publish(good);
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.alertIds.size() == 1);
+            assertThat(receiver.alertIds).containsExactly(good.alertId());
+            List<ConsumerRecord<byte[], byte[]>> dead = env.dlq(5);
+            assertThat(dead).extracting(r -> new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrder("invalid-alert", "invalid-alert", "unknown-version", "invalid-alert", "key-mismatch");
+            assertThat(stage.hub().recent(10, null, null)).extracting(Alert::alertId).containsExactly(good.alertId());
+            assertThat(stage.live()).isTrue();
+        }
+    }
+
+    @Test
     void aReceiverDownPastTheRetryBudgetSendsTheAlertToTheDeadLetterTopic(EmbeddedKafka kafka) throws Exception {
         Env env = env(kafka, "al2.");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -77,7 +77,8 @@ final class E2eBench implements Callable<Integer> {
     private Step measure(int n, EmbeddedKafka kafka, Path home, Path clip, com.sun.management.OperatingSystemMXBean os) throws Exception {
         String prefix = "bench" + n + ".";
         Settings settings = Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0",
-                "VIGIL_TOPIC_PREFIX", prefix, "VIGIL_MATCHER_COOLDOWN", "0s", "VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers())));
+                "VIGIL_TOPIC_PREFIX", prefix, "VIGIL_MATCHER_COOLDOWN", "0s", "VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
+                "VIGIL_INGEST_ALLOW", "loopback")));
         List<RtspServer> servers = new ArrayList<>();
         List<Alert> alerts = new CopyOnWriteArrayList<>();
         try (Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, false)) {

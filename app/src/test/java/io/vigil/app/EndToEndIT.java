@@ -52,7 +52,8 @@ class EndToEndIT {
         int controllerPort = EmbeddedKafka.freePort();
         EmbeddedKafka kafka = EmbeddedKafka.start(home.resolve("kafka"), brokerPort, controllerPort);
         Settings settings = Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0",
-                "VIGIL_MATCHER_COOLDOWN", "5s", "VIGIL_INGEST_BACKOFF_MAX", "2s", "VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers())));
+                "VIGIL_MATCHER_COOLDOWN", "5s", "VIGIL_INGEST_BACKOFF_MAX", "2s", "VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
+                "VIGIL_INGEST_ALLOW", "loopback")));
         Path clip1 = SampleClip.build(List.of(seg(JOHNS.resolve("John_Simm/000305_00470162.jpg")),
                 seg(JOHNS.resolve("John_Salley/000186_02159346.jpg"))), 640, 480, 10, home.resolve("cam1.h264"));
         Path clip2 = SampleClip.build(List.of(new SampleClip.Segment(DemoAssets.read("scene/1-grace_hopper.jpg"), 3),

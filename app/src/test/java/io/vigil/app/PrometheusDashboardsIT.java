@@ -41,7 +41,7 @@ class PrometheusDashboardsIT {
     void everyPanelQueryReturnsDataFromTheRunningPipeline() throws Exception {
         Path home = Path.of("target", "prom-home-" + UUID.randomUUID()).toAbsolutePath();
         Settings settings = Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0",
-                "VIGIL_MATCHER_COOLDOWN", "2s")));
+                "VIGIL_MATCHER_COOLDOWN", "2s", "VIGIL_INGEST_ALLOW", "loopback")));
         Files.createDirectories(home);
         Path clip = SampleClip.build(List.of(new SampleClip.Segment(Files.readAllBytes(JOHNS.resolve("John_Simm/000305_00470162.jpg")), 3),
                 new SampleClip.Segment(null, 1)), 640, 480, 10, home.resolve("clip.h264"));

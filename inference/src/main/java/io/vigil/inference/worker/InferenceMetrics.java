@@ -57,7 +57,7 @@ final class InferenceMetrics implements FaceAnalyzer.Listener {
     Timer timer(String step) {
         return steps.computeIfAbsent(step, s -> Timer.builder("vigil.inference.duration")
                 .description("Time per inference step, per batch").tag("step", s)
-                .publishPercentiles(0.5, 0.99).register(registry));
+                .publishPercentileHistogram().register(registry));
     }
 
     @Override

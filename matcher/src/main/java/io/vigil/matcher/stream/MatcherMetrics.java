@@ -32,7 +32,7 @@ public final class MatcherMetrics {
         invalidWatchlist = Counter.builder("vigil.matcher.watchlist.invalid")
                 .description("Watchlist records that could not be read and were skipped").register(registry);
         search = Timer.builder("vigil.matcher.search").description("Watchlist search time per face")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentileHistogram().register(registry);
         Gauge.builder("vigil.matcher.watchlist.size", watchlist, Watchlist::size)
                 .description("People on the watchlist held by this instance").register(registry);
     }
