@@ -44,8 +44,10 @@ public final class JsonSerde<T> extends WireSerde<T> {
             }
             return value;
         } catch (IOException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            String msg = cause instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : cause.getMessage();
+            if (e.getCause() instanceof IllegalArgumentException invalid) {
+                throw new WireFormatException(record + " record is invalid: " + invalid.getMessage(), e);
+            }
+            String msg = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
             throw new WireFormatException(record + " record is not valid JSON for its schema: " + msg, e);
         }
     }
