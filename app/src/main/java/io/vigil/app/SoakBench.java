@@ -86,7 +86,7 @@ final class SoakBench implements Callable<Integer> {
                 servers.forEach(RtspServer::close);
                 // drain: everything published is analysed (or dead-lettered) once inference has caught up
                 double published = count(pipeline.registry(), "vigil.ingest.frames", "published");
-                long drainEnd = System.nanoTime() + 120_000_000_000L;
+                long drainEnd = System.nanoTime() + 600_000_000_000L;
                 while (System.nanoTime() < drainEnd && analysed(pipeline.registry()) < published) {
                     Thread.sleep(1_000);
                 }

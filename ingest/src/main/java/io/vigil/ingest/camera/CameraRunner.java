@@ -225,7 +225,10 @@ public final class CameraRunner implements AutoCloseable {
                 status.countPublished(spec.id(), f.captureTimeMs());
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                    throw (VirtualMachineError) e;
+                }
                 metrics.failedPublish.increment();
                 LOG.warn("Camera {}: publishing a frame failed: {}", spec.id(), e.toString());
             }
