@@ -1,6 +1,5 @@
 package io.vigil.alerts;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vigil.alerts.stream.AlertHub;
@@ -37,7 +36,7 @@ public final class AlertsStage implements Stage {
     private final MeterRegistry registry;
     private final Clock clock;
     private final AlertHub hub;
-    private final Counter retries;
+    private final AlertsMetrics metrics;
     private KafkaProducer<byte[], byte[]> producer;
     private KafkaClientMetrics clientMetrics;
     private ConsumerLoop loop;
@@ -49,8 +48,9 @@ public final class AlertsStage implements Stage {
         this.topics = topics;
         this.registry = registry;
         this.clock = clock;
-        this.hub = new AlertHub(config.recent(), registry);
-        this.retries = Counter.builder("vigil.alerts.retries").description("Webhook retries").register(registry);
+        this.hub = new AlertHub(config.recent());
+        this.metrics = new AlertsMetrics(hub, clock);
+        metrics.bindTo(registry);
         new AlertRoutes(hub, config.token()).register(http);
         if (!config.webhooks().isEmpty() && config.secret() == null) {
             LOG.warn("Webhooks are configured without VIGIL_ALERTS_WEBHOOK_SECRET: receivers cannot verify alerts");
@@ -71,8 +71,9 @@ public final class AlertsStage implements Stage {
         producer = KafkaClients.byteProducer(KafkaClients.producer(common, "vigil-alerts"));
         DeadLetterPublisher dlq = new DeadLetterPublisher(producer, topics.dlq.name(), "alerts", registry);
         WebhookSender webhooks = new WebhookSender(HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build(),
-                config, clock, (url, attempt, reason) -> retries.increment());
-        AlertDispatcher dispatcher = new AlertDispatcher(config, hub, webhooks, dlq, registry, clock);
+                config, clock, (url, attempt, reason) -> metrics.retried());
+        AlertDispatcher dispatcher = new AlertDispatcher(topics.alerts.valueSerde().deserializer(), config, hub,
+                webhooks, dlq, metrics);
         loop = new ConsumerLoop(LoopSettings.committing("alerts", topics.alerts.name()), () -> {
             KafkaConsumer<byte[], byte[]> consumer = KafkaClients.byteConsumer(KafkaClients.consumer(common,
                     "vigil-alerts", GROUP));
@@ -105,5 +106,6 @@ public final class AlertsStage implements Stage {
         if (clientMetrics != null) {
             clientMetrics.close();
         }
+        metrics.close();
     }
 }

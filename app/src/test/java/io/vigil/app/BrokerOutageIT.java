@@ -1,5 +1,9 @@
 package io.vigil.app;
 
+import io.vigil.app.cli.VigilCommandTest;
+import io.vigil.app.pipeline.Pipeline;
+import io.vigil.app.pipeline.Settings;
+import io.vigil.app.pipeline.StageKind;
 import com.sun.net.httpserver.HttpServer;
 import io.vigil.broker.EmbeddedKafka;
 import io.vigil.ingest.sample.RtspServer;

@@ -1,10 +1,15 @@
 package io.vigil.app;
 
+import io.vigil.app.cli.VigilCommandTest;
+import io.vigil.app.demo.DemoAssets;
+import io.vigil.app.pipeline.Pipeline;
+import io.vigil.app.pipeline.Settings;
+import io.vigil.app.pipeline.StageKind;
+import io.vigil.inference.InferenceStage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.topic.DeadLetters;
 import io.vigil.broker.EmbeddedKafka;
-import io.vigil.inference.worker.InferenceStage;
 import io.vigil.ingest.sample.RtspServer;
 import io.vigil.ingest.sample.SampleClip;
 import io.vigil.runtime.config.ConfigReader;

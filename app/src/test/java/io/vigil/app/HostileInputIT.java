@@ -1,5 +1,9 @@
 package io.vigil.app;
 
+import io.vigil.app.cli.VigilCommandTest;
+import io.vigil.app.pipeline.Pipeline;
+import io.vigil.app.pipeline.Settings;
+import io.vigil.app.pipeline.StageKind;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;

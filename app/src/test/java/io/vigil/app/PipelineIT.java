@@ -1,5 +1,9 @@
 package io.vigil.app;
 
+import io.vigil.app.cli.VigilCommandTest;
+import io.vigil.app.pipeline.Pipeline;
+import io.vigil.app.pipeline.Settings;
+import io.vigil.app.pipeline.StageKind;
 import io.vigil.runtime.config.ConfigReader;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

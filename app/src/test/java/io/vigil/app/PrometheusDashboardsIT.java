@@ -1,5 +1,9 @@
 package io.vigil.app;
 
+import io.vigil.app.cli.VigilCommandTest;
+import io.vigil.app.pipeline.Pipeline;
+import io.vigil.app.pipeline.Settings;
+import io.vigil.app.pipeline.StageKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.api.serde.JsonSerde;
 import io.vigil.ingest.sample.RtspServer;

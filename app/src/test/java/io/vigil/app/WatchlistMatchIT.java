@@ -1,13 +1,16 @@
 package io.vigil.app;
 
+import io.vigil.app.cli.VigilCommandTest;
+import io.vigil.app.pipeline.Pipeline;
+import io.vigil.app.pipeline.Settings;
+import io.vigil.inference.InferenceConfig;
+import io.vigil.inference.InferenceStage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.frame.Frame;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.broker.EmbeddedKafka;
 import io.vigil.broker.EmbeddedKafkaExtension;
-import io.vigil.inference.worker.InferenceConfig;
-import io.vigil.inference.worker.InferenceStage;
 import io.vigil.matcher.MatcherConfig;
 import io.vigil.matcher.MatcherStage;
 import io.vigil.runtime.config.CommonConfig;

@@ -36,6 +36,7 @@ public final class MatcherStage implements Stage {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final Watchlist watchlist;
+    private final MatcherMetrics metrics;
     private final KafkaProducer<byte[], byte[]> dlqProducer;
     private final Deque<Long> replacements = new ArrayDeque<>();
     private volatile boolean closing;
@@ -47,7 +48,8 @@ public final class MatcherStage implements Stage {
         LOG.info("Matcher index: {} (exact up to {} embeddings, {} candidates re-ranked, sketch pass on {} thread(s))",
                 config.index().mode().name().toLowerCase(java.util.Locale.ROOT), config.index().exactLimit(),
                 config.index().candidates(), config.index().threads());
-        MatcherMetrics metrics = new MatcherMetrics(registry, watchlist);
+        metrics = new MatcherMetrics(watchlist);
+        metrics.bindTo(registry);
         WatchlistDeadLetters watchlistDlq = (where, key, value, reason, detail) ->
                 dlq.publish(where.topic(), where.partition(), where.offset(), key, value, null, reason, detail);
         Properties props = properties(common, config);
@@ -145,5 +147,6 @@ public final class MatcherStage implements Stage {
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
         streamsMetrics.close();
         dlqProducer.close(Duration.ofSeconds(5));
+        metrics.close();
     }
 }

@@ -1,7 +1,5 @@
 package io.vigil.alerts.stream;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.api.alert.Alert;
 
 import java.util.ArrayDeque;
@@ -43,10 +41,8 @@ public final class AlertHub {
         }
     }
 
-    public AlertHub(int keep, MeterRegistry registry) {
+    public AlertHub(int keep) {
         this.keep = keep;
-        Gauge.builder("vigil.alerts.stream.subscribers", subscribers, List::size)
-                .description("Live alert stream clients").register(registry);
     }
 
     public void publish(Alert a) {

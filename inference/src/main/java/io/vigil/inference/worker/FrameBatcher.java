@@ -1,11 +1,11 @@
 package io.vigil.inference.worker;
 
+import io.vigil.inference.InferenceConfig;
 import io.vigil.api.face.Face;
 import io.vigil.api.face.FrameFaces;
 import io.vigil.api.frame.CaptureWindow;
 import io.vigil.api.frame.Frame;
-import io.vigil.api.serde.FrameFacesSerde;
-import io.vigil.api.serde.FrameSerde;
+import io.vigil.api.topic.Topic;
 import io.vigil.api.serde.UnknownVersionException;
 import io.vigil.api.serde.WireFormatException;
 import io.vigil.inference.face.CorruptImageException;
@@ -19,6 +19,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,7 @@ import java.util.concurrent.CompletionStage;
  * frame is refused, with a reason, when its bytes do not read, its capture time is not plausible, it is larger
  * than allowed, or its JPEG's own header disagrees with the record (checked before any pixel is decoded).
  */
-final class FrameBatcher implements RecordHandler {
+public final class FrameBatcher implements RecordHandler {
     private static final Logger LOG = LoggerFactory.getLogger(FrameBatcher.class);
     private final RateLimitedLog warn = new RateLimitedLog(LOG, 5_000);
     private final Producer<byte[], byte[]> producer;
@@ -49,22 +51,25 @@ final class FrameBatcher implements RecordHandler {
     private final CaptureWindow window;
     private final String facesTopic;
     private final Clock clock;
-    private final FrameSerde frameSerde = new FrameSerde();
-    private final FrameFacesSerde facesSerde = new FrameFacesSerde();
+    private final Deserializer<Frame> frames;
+    private final Serializer<FrameFaces> facesWriter;
     private final List<Pending> pending = new ArrayList<>();
     private long firstPendingAt;
 
     private record Pending(ConsumerRecord<byte[], byte[]> record, Frame frame, Mat image, CompletableFuture<Void> done) {
     }
 
-    FrameBatcher(Producer<byte[], byte[]> producer, FaceAnalyzer analyzer, InferenceMetrics metrics,
-                 InferenceConfig config, CaptureWindow window, String facesTopic, Clock clock) {
+    public FrameBatcher(Producer<byte[], byte[]> producer, FaceAnalyzer analyzer, InferenceMetrics metrics,
+                        InferenceConfig config, CaptureWindow window, Topic<String, Frame> framesTopic,
+                        Topic<String, FrameFaces> facesTopic, Clock clock) {
         this.producer = producer;
+        this.frames = framesTopic.valueSerde().deserializer();
+        this.facesWriter = facesTopic.valueSerde().serializer();
         this.analyzer = analyzer;
         this.metrics = metrics;
         this.config = config;
         this.window = window;
-        this.facesTopic = facesTopic;
+        this.facesTopic = facesTopic.name();
         this.clock = clock;
     }
 
@@ -99,7 +104,7 @@ final class FrameBatcher implements RecordHandler {
     private Frame check(ConsumerRecord<byte[], byte[]> r) throws RejectedRecordException {
         Frame frame;
         try {
-            frame = frameSerde.decode(r.value() == null ? new byte[0] : r.value());
+            frame = frames.deserialize(r.topic(), r.value() == null ? new byte[0] : r.value());
         } catch (UnknownVersionException e) {
             throw refuse("unknown-version", e.getMessage());
         } catch (WireFormatException e) {
@@ -205,7 +210,7 @@ final class FrameBatcher implements RecordHandler {
     private void publish(Pending p, List<Face> faces, long now) {
         Frame f = p.frame();
         FrameFaces ff = new FrameFaces(f.cameraId(), f.sequence(), f.captureTimeMs(), now, f.width(), f.height(), faces);
-        producer.send(new ProducerRecord<>(facesTopic, null, f.captureTimeMs(), p.record().key(), facesSerde.encode(ff)),
+        producer.send(new ProducerRecord<>(facesTopic, null, f.captureTimeMs(), p.record().key(), facesWriter.serialize(facesTopic, ff)),
                 (meta, error) -> {
                     if (error == null) {
                         p.done().complete(null);

@@ -57,7 +57,8 @@ public final class CameraRunner implements AutoCloseable {
         this.sink = sink;
         this.status = status;
         this.policy = config.policy();
-        this.metrics = new IngestMetrics(registry, spec.id(), status, clock);
+        this.metrics = new IngestMetrics(spec.id(), status, clock);
+        this.metrics.bindTo(registry);
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(config.queue());
         this.decoder = new Thread(this::decodeLoop, "camera-" + spec.id());

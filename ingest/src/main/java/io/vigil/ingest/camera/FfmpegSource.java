@@ -62,7 +62,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
  * another thread, so closing a camera never waits for the network. Only the protocols the scheme needs may be
  * opened ({@code protocol_whitelist}); Vigil's safety options are applied after the camera's own.
  */
-final class FfmpegSource implements FrameSource {
+public final class FfmpegSource implements FrameSource {
     private static final int AVERROR_EAGAIN = -11;
     private static final long PROBE_BUDGET_NANOS = 15_000_000_000L;
 
@@ -83,7 +83,7 @@ final class FfmpegSource implements FrameSource {
     private long lastMicros = Long.MIN_VALUE;
 
     /** FFmpeg polls this during blocking I/O: non-zero ends the call. Referenced by the source so it is not collected. */
-    static final class Interrupt extends AVIOInterruptCB.Callback_Pointer {
+    public static final class Interrupt extends AVIOInterruptCB.Callback_Pointer {
         volatile boolean interrupted;
         volatile long deadlineNanos = Long.MAX_VALUE;
 
@@ -117,7 +117,7 @@ final class FfmpegSource implements FrameSource {
      *
      * @throws StreamException with FFmpeg's reason, masked, when the stream cannot be opened
      */
-    static FfmpegSource open(CameraSpec spec, Duration timeout, Interrupt interrupt) throws StreamException {
+    public static FfmpegSource open(CameraSpec spec, Duration timeout, Interrupt interrupt) throws StreamException {
         FfmpegLog.install();
         boolean file = spec.scheme().equals("file");
         String target = file ? spec.filePath() : spec.url();
@@ -276,7 +276,7 @@ final class FfmpegSource implements FrameSource {
     }
 
     /** Ends a blocking open or read now, from any thread; the source then only closes. */
-    void interrupt() {
+    public void interrupt() {
         interrupt.interrupted = true;
     }
 

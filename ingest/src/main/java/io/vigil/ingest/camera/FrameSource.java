@@ -3,7 +3,7 @@ package io.vigil.ingest.camera;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /** A decoded video stream. */
-interface FrameSource extends AutoCloseable {
+public interface FrameSource extends AutoCloseable {
     /** A decoded frame and its stream timestamp in microseconds; image is null when not converted. */
     record Decoded(Mat image, long timestampMicros) {
     }

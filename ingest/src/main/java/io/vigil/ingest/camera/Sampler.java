@@ -5,18 +5,18 @@ package io.vigil.ingest.camera;
  * a frame is taken when its capture time reaches the next due time. Not "every n-th frame", which drifts with
  * variable-rate streams and dropped packets.
  */
-final class Sampler {
+public final class Sampler {
     private final long periodMicros;
     private long nextDue = Long.MIN_VALUE;
     private long lastSeen = Long.MIN_VALUE;
     private long interval;
 
-    Sampler(double fps) {
+    public Sampler(double fps) {
         this.periodMicros = Math.round(1_000_000 / fps);
     }
 
     /** Notes every decoded frame's time, to predict the next one's. */
-    void seen(long captureMicros) {
+    public void seen(long captureMicros) {
         if (lastSeen != Long.MIN_VALUE && captureMicros > lastSeen) {
             interval = captureMicros - lastSeen;
         }
@@ -28,16 +28,16 @@ final class Sampler {
      * frame to BGR costs about as much as decoding it, so frames that will be skipped are not converted. A wrong
      * guess only delays a sample by one frame.
      */
-    boolean expectNext() {
+    public boolean expectNext() {
         return lastSeen == Long.MIN_VALUE || due(lastSeen + interval);
     }
 
     /** Whether a frame at this time would be taken, without taking it. */
-    boolean due(long captureMicros) {
+    public boolean due(long captureMicros) {
         return nextDue == Long.MIN_VALUE || captureMicros >= nextDue || nextDue - captureMicros > 10 * periodMicros;
     }
 
-    boolean take(long captureMicros) {
+    public boolean take(long captureMicros) {
         if (!due(captureMicros)) {
             return false;
         }

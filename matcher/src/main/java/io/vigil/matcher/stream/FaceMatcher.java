@@ -3,7 +3,7 @@ package io.vigil.matcher.stream;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.face.Face;
 import io.vigil.api.face.FrameFaces;
-import io.vigil.api.serde.FrameFacesSerde;
+import org.apache.kafka.common.serialization.Deserializer;
 import io.vigil.api.serde.UnknownVersionException;
 import io.vigil.api.serde.WireFormatException;
 import io.vigil.api.watchlist.WatchlistEntry;
@@ -37,12 +37,14 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
     private final Watchlist watchlist;
     private final WatchlistRules rules;
     private final MatcherMetrics metrics;
-    private final FrameFacesSerde serde = new FrameFacesSerde();
+    private final Deserializer<FrameFaces> faces;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Long> cooldown;
 
-    FaceMatcher(MatcherConfig config, Watchlist watchlist, WatchlistRules rules, MatcherMetrics metrics) {
+    FaceMatcher(MatcherConfig config, Deserializer<FrameFaces> faces, Watchlist watchlist, WatchlistRules rules,
+                MatcherMetrics metrics) {
         this.config = config;
+        this.faces = faces;
         this.watchlist = watchlist;
         this.rules = rules;
         this.metrics = metrics;
@@ -64,7 +66,7 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
     public void process(Record<String, byte[]> record) {
         FrameFaces frame;
         try {
-            frame = serde.decode(record.value() == null ? new byte[0] : record.value());
+            frame = faces.deserialize(null, record.value() == null ? new byte[0] : record.value());
         } catch (UnknownVersionException e) {
             deadLetter(record, "unknown-version", e.getMessage());
             return;

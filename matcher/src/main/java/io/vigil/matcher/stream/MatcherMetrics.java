@@ -4,41 +4,47 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vigil.runtime.metrics.OwnedMeters;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** The matcher's meters. */
-public final class MatcherMetrics {
-    private final MeterRegistry registry;
-    final Counter matched;
-    final Counter unmatched;
-    final Counter emitted;
-    final Counter suppressed;
-    final Counter invalidWatchlist;
-    final Timer search;
+/** The matcher's meters, removed again when the matcher closes. */
+public final class MatcherMetrics extends OwnedMeters {
+    private final Watchlist watchlist;
     private final ConcurrentMap<String, Counter> dlq = new ConcurrentHashMap<>();
+    Counter matched;
+    Counter unmatched;
+    Counter emitted;
+    Counter suppressed;
+    Counter invalidWatchlist;
+    Timer search;
 
-    public MatcherMetrics(MeterRegistry registry, Watchlist watchlist) {
-        this.registry = registry;
-        matched = Counter.builder("vigil.matcher.faces").tag("outcome", "matched")
-                .description("Faces compared with the watchlist").register(registry);
-        unmatched = Counter.builder("vigil.matcher.faces").tag("outcome", "unmatched")
-                .description("Faces compared with the watchlist").register(registry);
-        emitted = Counter.builder("vigil.matcher.alerts").tag("outcome", "emitted")
-                .description("Matches, by whether an alert was emitted or suppressed by the cooldown").register(registry);
-        suppressed = Counter.builder("vigil.matcher.alerts").tag("outcome", "suppressed")
-                .description("Matches, by whether an alert was emitted or suppressed by the cooldown").register(registry);
-        invalidWatchlist = Counter.builder("vigil.matcher.watchlist.invalid")
-                .description("Watchlist records that could not be read and were skipped").register(registry);
-        search = Timer.builder("vigil.matcher.search").description("Watchlist search time per face")
-                .publishPercentileHistogram().register(registry);
-        Gauge.builder("vigil.matcher.watchlist.size", watchlist, Watchlist::size)
-                .description("People on the watchlist held by this instance").register(registry);
+    public MatcherMetrics(Watchlist watchlist) {
+        this.watchlist = watchlist;
+    }
+
+    @Override
+    protected void register(MeterRegistry r) {
+        matched = own(Counter.builder("vigil.matcher.faces").tag("outcome", "matched")
+                .description("Faces compared with the watchlist").register(r));
+        unmatched = own(Counter.builder("vigil.matcher.faces").tag("outcome", "unmatched")
+                .description("Faces compared with the watchlist").register(r));
+        emitted = own(Counter.builder("vigil.matcher.alerts").tag("outcome", "emitted")
+                .description("Matches, by whether an alert was emitted or suppressed by the cooldown").register(r));
+        suppressed = own(Counter.builder("vigil.matcher.alerts").tag("outcome", "suppressed")
+                .description("Matches, by whether an alert was emitted or suppressed by the cooldown").register(r));
+        invalidWatchlist = own(Counter.builder("vigil.matcher.watchlist.invalid")
+                .description("Watchlist records refused (unreadable, another model, a threshold below the floor)")
+                .register(r));
+        search = own(Timer.builder("vigil.matcher.search").description("Watchlist search time per face")
+                .publishPercentileHistogram().register(r));
+        own(Gauge.builder("vigil.matcher.watchlist.size", watchlist, Watchlist::size)
+                .description("People on the watchlist held by this instance").register(r));
     }
 
     void deadLettered(String reason) {
-        dlq.computeIfAbsent(reason, r -> Counter.builder("vigil.dlq.records").tag("stage", "matcher").tag("reason", r)
-                .description("Records sent to the dead-letter topic").register(registry)).increment();
+        dlq.computeIfAbsent(reason, k -> own(Counter.builder("vigil.dlq.records").tag("stage", "matcher").tag("reason", k)
+                .description("Records sent to the dead-letter topic").register(registry()))).increment();
     }
 }

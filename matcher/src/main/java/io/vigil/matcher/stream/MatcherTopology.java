@@ -29,7 +29,7 @@ public final class MatcherTopology {
     public static Topology topology(MatcherConfig config, VigilTopics topics, Watchlist watchlist, MatcherMetrics metrics,
                                     WatchlistDeadLetters deadLetters) {
         Topology t = new Topology();
-        WatchlistRules rules = new WatchlistRules(config);
+        WatchlistRules rules = new WatchlistRules(config, topics.watchlist.valueSerde().deserializer());
         // on disk (RocksDB): a million-person watchlist's JSON would otherwise sit on the heap beside the index; the
         // raw bytes, checked again when loaded, since the store is restored from the topic
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATCHLIST_STORE), Serdes.String(),
@@ -37,7 +37,7 @@ public final class MatcherTopology {
                 "watchlist-source", Serdes.String().deserializer(), new ByteArrayDeserializer(), topics.watchlist.name(),
                 "watchlist-updater", () -> new WatchlistUpdater(watchlist, rules, metrics, deadLetters));
         t.addSource("faces-source", Serdes.String().deserializer(), new ByteArrayDeserializer(), topics.faces.name());
-        t.addProcessor("face-matcher", () -> new FaceMatcher(config, watchlist, rules, metrics), "faces-source");
+        t.addProcessor("face-matcher", () -> new FaceMatcher(config, topics.faces.valueSerde().deserializer(), watchlist, rules, metrics), "faces-source");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COOLDOWN_STORE), Serdes.String(),
                 Serdes.Long()), "face-matcher");
         t.addSink(ALERTS_SINK, topics.alerts.name(), Serdes.String().serializer(),

@@ -1,6 +1,6 @@
 package io.vigil.matcher.stream;
 
-import io.vigil.api.serde.JsonSerde;
+import org.apache.kafka.common.serialization.Deserializer;
 import io.vigil.api.serde.WireFormatException;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.matcher.MatcherConfig;
@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 final class WatchlistRules {
     private final MatcherConfig config;
-    private final JsonSerde<WatchlistEntry> serde = new JsonSerde<>(WatchlistEntry.class);
+    private final Deserializer<WatchlistEntry> entries;
 
     /** An accepted entry, or the reason and detail of a refusal. */
     record Verdict(WatchlistEntry entry, String reason, String detail) {
@@ -24,14 +24,15 @@ final class WatchlistRules {
         }
     }
 
-    WatchlistRules(MatcherConfig config) {
+    WatchlistRules(MatcherConfig config, Deserializer<WatchlistEntry> entries) {
         this.config = config;
+        this.entries = entries;
     }
 
     Verdict check(String personId, byte[] value) {
         WatchlistEntry e;
         try {
-            e = serde.decode(value);
+            e = entries.deserialize(null, value);
         } catch (WireFormatException ex) {
             return refuse("invalid-watchlist", ex.getMessage());
         }

@@ -73,7 +73,7 @@ class MatcherTopologyTest {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, StreamErrors.class);
         props.put(StreamErrors.PUBLISHER, new DeadLetterPublisher(errorsProducer, topics.dlq.name(), "matcher", registry));
         WatchlistDeadLetters collect = (where, key, value, reason, detail) -> watchlistDeadLetters.add(reason);
-        driver = new TopologyTestDriver(MatcherTopology.topology(config, topics, list, new MatcherMetrics(registry, list),
+        driver = new TopologyTestDriver(MatcherTopology.topology(config, topics, list, metrics(list),
                 collect), props, Instant.ofEpochMilli(T0 + 250));
         faces = driver.createInputTopic(topics.faces.name(), new StringSerializer(), new ByteArraySerializer());
         watchlist = driver.createInputTopic(topics.watchlist.name(), new StringSerializer(),
@@ -83,6 +83,18 @@ class MatcherTopologyTest {
         dlq = driver.createOutputTopic(topics.dlq.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         enrol("p-jane", "Jane Doe", null, jane);
         enrol("p-john", "John Roe", null, john);
+    }
+
+    private MatcherMetrics inUse;
+
+    private MatcherMetrics metrics(Watchlist list) {
+        if (inUse != null) {
+            inUse.close(); // a restarted topology gets fresh meters, as a restarted matcher would
+        }
+        MatcherMetrics m = new MatcherMetrics(list);
+        inUse = m;
+        m.bindTo(registry);
+        return m;
     }
 
     @AfterEach

@@ -1,0 +1,201 @@
+package io.vigil.app.cli;
+
+import io.vigil.app.UserException;
+import io.vigil.app.enrol.Enroller;
+import io.vigil.app.pipeline.Settings;
+import io.vigil.app.pipeline.TopicWriter;
+import io.vigil.api.Ids;
+import io.vigil.api.serde.JsonSerde;
+import io.vigil.api.topic.VigilTopics;
+import io.vigil.api.watchlist.WatchlistEntry;
+import io.vigil.runtime.kafka.CompactedTopicReader;
+import io.vigil.runtime.kafka.KafkaClients;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "watchlist", mixinStandardHelpOptions = true,
+        description = "Enrols, removes and lists people on the watchlist (the compacted watchlist topic).",
+        subcommands = {WatchlistCommand.Add.class, WatchlistCommand.Import.class, WatchlistCommand.Remove.class,
+                WatchlistCommand.List_.class, CommandLine.HelpCommand.class})
+final class WatchlistCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+    }
+
+    static void publish(Settings s, String personId, WatchlistEntry entry) {
+        TopicWriter.write(s, s.topics().watchlist, personId, entry);
+    }
+
+    static Map<String, String> meta(List<String> pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String kv : pairs) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new UserException("--meta '" + kv + "' is not key=value", 2);
+            }
+            m.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return m;
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Enrols a person from one or more photos (exactly one face each).")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+        @Option(names = "--id", required = true, description = "person id (A-Z a-z 0-9 . _ -)")
+        String id;
+        @Option(names = "--name", description = "display name in alerts (default: the id)")
+        String name;
+        @Option(names = "--image", required = true, arity = "1..*", paramLabel = "FILE", description = "photo(s) of the person")
+        List<Path> images;
+        @Option(names = "--threshold", paramLabel = "COSINE", description = "this person's match threshold (default: the matcher's)")
+        Double threshold;
+        @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "operator metadata")
+        List<String> meta = new ArrayList<>();
+        @Option(names = "--largest", description = "when a photo has several faces, enrol the largest")
+        boolean largest;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            String problem = Ids.problem("--id", id);
+            if (problem != null) {
+                throw new UserException(problem, 2);
+            }
+            Settings s = kafka.settings();
+            List<float[]> embeddings = new ArrayList<>();
+            try (Enroller enroller = new Enroller(s.inference())) {
+                for (Path image : images) {
+                    embeddings.add(enroller.embed(image, largest));
+                }
+            }
+            WatchlistEntry entry;
+            try {
+                entry = new WatchlistEntry(id, name, embeddings, threshold, meta(meta), System.currentTimeMillis());
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage(), 2);
+            }
+            publish(s, id, entry);
+            spec.commandLine().getOut().printf("enrolled %s (%s) from %d photo(s)%n", id, entry.displayName(), embeddings.size());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Enrols every person in DIR: one folder per person (folder name = id; '_' becomes a space",
+                    "in the display name), each holding their photos. Prints a summary of what failed and why."})
+    static final class Import implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+        @Parameters(paramLabel = "DIR")
+        Path dir;
+        @Option(names = "--largest", description = "when a photo has several faces, enrol the largest")
+        boolean largest;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            List<Path> people = Enroller.people(dir);
+            Settings s = kafka.settings();
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            List<String> failures = new ArrayList<>();
+            int enrolled = 0;
+            try (Enroller enroller = new Enroller(s.inference())) {
+                for (int i = 0; i < people.size(); i++) {
+                    progress(err, i, people.size(), people.get(i).getFileName().toString());
+                    var entry = enroller.entry(people.get(i), largest, Map.of(), failures);
+                    if (entry.isPresent()) {
+                        publish(s, entry.get().personId(), entry.get());
+                        enrolled++;
+                    }
+                }
+                progress(err, people.size(), people.size(), "done");
+                err.println();
+            }
+            out.printf("enrolled %d of %d people from %s%n", enrolled, people.size(), dir);
+            if (!failures.isEmpty()) {
+                out.printf("%d problem(s):%n", failures.size());
+                failures.forEach(f -> out.println("  " + f));
+            }
+            out.flush();
+            return enrolled == people.size() ? 0 : 1;
+        }
+
+        private static void progress(PrintWriter err, int done, int total, String what) {
+            int width = 30;
+            int filled = total == 0 ? width : done * width / total;
+            err.printf("\r[%s%s] %d/%d %-30s", "#".repeat(filled), " ".repeat(width - filled), done, total, what);
+            err.flush();
+        }
+    }
+
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Removes a person (a tombstone: every matcher drops them).")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+        @Option(names = "--id", required = true)
+        String id;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Settings s = kafka.settings();
+            publish(s, id, null);
+            spec.commandLine().getOut().printf("removed %s%n", id);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "ls", mixinStandardHelpOptions = true, description = "Lists the people on the watchlist.")
+    static final class List_ implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Settings s = kafka.settings();
+            VigilTopics topics = s.topics();
+            PrintWriter out = spec.commandLine().getOut();
+            Map<String, WatchlistEntry> people = CompactedTopicReader.read(KafkaClients.common(s.common(), "vigil-cli"),
+                    topics.watchlist.name(), topics.watchlist.valueSerde().deserializer(),
+                    (k, e) -> spec.commandLine().getErr().printf("unreadable entry %s: %s%n", k, e.getMessage()),
+                    Duration.ofSeconds(30));
+            out.printf("%-20s %-24s %6s %9s  %s%n", "ID", "NAME", "PHOTOS", "THRESHOLD", "ENROLLED");
+            people.values().stream().sorted(java.util.Comparator.comparing(WatchlistEntry::personId)).forEach(e ->
+                    out.printf(Locale.ROOT, "%-20s %-24s %6d %9s  %s%n", e.personId(), e.displayName(), e.embeddings().size(),
+                            e.threshold() == null ? "default" : String.format(Locale.ROOT, "%.2f", e.threshold()),
+                            Instant.ofEpochMilli(e.enrolledAtMs())));
+            out.printf("%d people%n", people.size());
+            out.flush();
+            return 0;
+        }
+    }
+}

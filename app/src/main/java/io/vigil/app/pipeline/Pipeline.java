@@ -1,0 +1,142 @@
+package io.vigil.app.pipeline;
+
+import io.vigil.app.UserException;
+import io.vigil.app.cli.Vigil;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vigil.api.topic.TopicSetup;
+import io.vigil.api.topic.VigilTopics;
+import io.vigil.broker.EmbeddedKafka;
+import io.vigil.runtime.kafka.KafkaClients;
+import io.vigil.runtime.lifecycle.Stage;
+import io.vigil.runtime.lifecycle.StageGroup;
+import io.vigil.runtime.metrics.HttpEndpoint;
+import io.vigil.runtime.metrics.Metrics;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One Vigil process: optionally the embedded broker, topic setup, the metrics/health endpoint and the chosen stages.
+ * Closing stops stages in reverse order, then the endpoint, then the broker.
+ */
+public final class Pipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private final StageGroup group;
+    private final Settings settings;
+    private final HttpEndpoint http;
+    private final PrometheusMeterRegistry registry;
+    private final VigilTopics topics;
+    private final List<Stage> stages;
+
+    private Pipeline(StageGroup group, Settings settings, HttpEndpoint http, PrometheusMeterRegistry registry,
+                     VigilTopics topics, List<Stage> stages) {
+        this.group = group;
+        this.settings = settings;
+        this.http = http;
+        this.registry = registry;
+        this.topics = topics;
+        this.stages = stages;
+    }
+
+    /**
+     * @param allowEmbedded start the embedded broker under VIGIL_HOME/kafka when no bootstrap servers are set
+     */
+    public static Pipeline start(Settings settings, StageKind kind, boolean allowEmbedded) {
+        StageGroup group = new StageGroup();
+        try {
+            if (settings.common().bootstrap() == null) {
+                if (!allowEmbedded) {
+                    throw new UserException("no Kafka to connect to: set VIGIL_KAFKA_BOOTSTRAP or --bootstrap"
+                            + " (only 'vigil run all' and 'vigil demo' start an embedded broker)", 2);
+                }
+                EmbeddedKafka kafka = EmbeddedKafka.start(settings.common().home().resolve("kafka"));
+                group.add(kafka);
+                settings = settings.withBootstrap(kafka.bootstrapServers());
+            }
+            VigilTopics topics = settings.topics();
+            setUpTopics(settings, topics);
+            PrometheusMeterRegistry registry = Metrics.prometheus(kind.label(), settings.common().instanceId());
+            HttpEndpoint http = new HttpEndpoint(settings.common().httpHost(), settings.common().httpPort(), registry);
+            group.add(http);
+            List<Stage> stages = new ArrayList<>();
+            StageContext context = new StageContext(settings, topics, registry, http);
+            for (StageKind k : kind.expand()) {
+                StageFactory.create(k, context).ifPresent(stages::add);
+            }
+            for (Stage s : stages) {
+                http.readiness(s.name(), s::ready);
+                http.liveness(s.name(), s::live);
+                group.start(s);
+            }
+            return new Pipeline(group, settings, http, registry, topics, List.copyOf(stages));
+        } catch (RuntimeException e) {
+            group.close();
+            throw e;
+        }
+    }
+
+    public static void setUpTopics(Settings settings, VigilTopics topics) {
+        try (Admin admin = KafkaClients.admin(settings.common())) {
+            TopicSetup.Report report = new TopicSetup(admin, settings.common().replicationFactor()).ensure(topics.specs());
+            if (!report.created().isEmpty()) {
+                LOG.info("Created topics {}", report.created());
+            }
+            report.mismatches().forEach(m -> LOG.warn("Topic differs from Vigil's spec: {}", m));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserException("interrupted during topic setup");
+        }
+    }
+
+    /** Closes {@code resource} when the pipeline stops, before the stages (e.g. a reader of their output). */
+    public void closeFirst(AutoCloseable resource) {
+        group.add(resource);
+    }
+
+    /** Closes {@code resource} when the pipeline stops, after the stages. */
+    public void onClose(AutoCloseable resource) {
+        group.addFirst(resource);
+    }
+
+    public Pipeline closeOnShutdown() {
+        group.closeOnShutdown();
+        return this;
+    }
+
+    public void awaitStopped() throws InterruptedException {
+        group.awaitStopped();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public String bootstrap() {
+        return settings.common().bootstrap();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public VigilTopics topics() {
+        return topics;
+    }
+
+    public List<Stage> stages() {
+        return stages;
+    }
+
+    @Override
+    public void close() {
+        group.close();
+    }
+}

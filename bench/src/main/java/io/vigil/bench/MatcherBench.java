@@ -1,0 +1,275 @@
+package io.vigil.bench;
+
+import io.vigil.app.UserException;
+import io.vigil.matcher.index.FlatIndex;
+import io.vigil.matcher.index.IndexSettings;
+import io.vigil.matcher.index.Match;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+@Command(name = "matcher", mixinStandardHelpOptions = true,
+        description = {"Watchlist search on one thread, for synthetic L2-normalised identities (one embedding each):",
+                "exact and approximate query latency p50/p99 and queries/s, recall@1 of approximate against exact,",
+                "load rate and memory per identity. Faces of enrolled people are queries at cosine 0.5-0.9 to a random",
+                "identity (same-person similarity on the real photos: 0.66-0.95); strangers are random unit vectors."})
+final class MatcherBench implements Callable<Integer> {
+    @Option(names = "--sizes", split = ",", defaultValue = "1000,10000,100000,1000000",
+            description = "watchlist sizes (default ${DEFAULT-VALUE})")
+    List<Integer> sizes;
+
+    @Option(names = "--queries", defaultValue = "500", description = "faces of enrolled people per size (default ${DEFAULT-VALUE})")
+    int queries;
+
+    @Option(names = "--strangers", defaultValue = "100", description = "faces of strangers per size (default ${DEFAULT-VALUE})")
+    int strangers;
+
+    @Option(names = "--near", defaultValue = "200", description = "faces of enrolled people at cosine between the threshold"
+            + " and 0.5, the hardest to find, measured apart (default ${DEFAULT-VALUE})")
+    int near;
+
+    @Option(names = "--candidates", defaultValue = "64", description = "rows re-ranked exactly by the approximate search (default ${DEFAULT-VALUE})")
+    int candidates;
+
+    @Option(names = "--threads", defaultValue = "1", description = "also measure the approximate search with its sketch"
+            + " pass split over this many threads, when more than 1 (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--dim", defaultValue = "512")
+    int dim;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "timed passes over all queries per index, after a"
+            + " warm-up pass (default ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--threshold", defaultValue = "0.40", description = "for the alert-decision agreement (default ${DEFAULT-VALUE})")
+    double threshold;
+
+    @Option(names = "--hnsw", description = "also build Lucene's HNSW graph (M 16, beam 100) on sizes up to 100k and"
+            + " measure it the same way; its build is slow (about 40 s for 20k rows on 2 cores)")
+    boolean hnsw;
+
+    @Option(names = "--hnsw-ef", defaultValue = "100", description = "HNSW search beam (default ${DEFAULT-VALUE})")
+    int hnswEf;
+
+    @Override
+    public Integer call() {
+        if (sizes.stream().anyMatch(n -> n < 1) || queries < 1 || strangers < 0 || near < 0 || candidates < 1 || dim < 1) {
+            throw new UserException("sizes, --queries, --candidates and --dim must be positive; --strangers and --near >= 0");
+        }
+        long largest = sizes.stream().mapToLong(Integer::longValue).max().orElse(0);
+        long need = largest * (4L * dim + 300) + Math.min(largest, 100_000) * (4L * dim + 20);
+        if (need > Runtime.getRuntime().maxMemory() * 0.9) {
+            throw new UserException(String.format("%,d identities need about %,d MB of heap and this JVM may use %,d MB;"
+                    + " give it more (VIGIL_JAVA_OPTS=-Xmx%dg) or leave the largest size out of --sizes", largest,
+                    need >> 20, Runtime.getRuntime().maxMemory() >> 20, (need >> 30) + 2));
+        }
+        System.out.printf("%-8s %-6s %24s %24s %10s %9s %10s %12s %16s%n", "people", "index", "p50 ms", "p99 ms", "queries/s",
+                "speed-up", "recall@1", String.format("(%.2f-0.50)", threshold), "strangers agree");
+        SplittableRandom r = new SplittableRandom(42);
+        for (int n : sizes) {
+            run(n, r);
+        }
+        System.out.printf("p50 and p99: median [range] of %d timed passes over every query after a warm-up pass.%n", repeats);
+        System.out.println("speed-up: p50 against the exact scan of the same rows, in the same run; recall@1: the approximate"
+                + " search names the exact search's person, for faces at cosine 0.5-0.9 and, apart, between the threshold"
+                + " and 0.5; strangers agree: the same alert decision at the threshold.");
+        return 0;
+    }
+
+    private void run(int n, SplittableRandom r) {
+        FlatIndex index = new FlatIndex(IndexSettings.approximate(candidates).withThreads(Math.max(1, threads)));
+        FlatIndex serial = threads > 1 ? index.withSettings(IndexSettings.approximate(candidates)) : index;
+        long heapBefore = usedHeap();
+        long t0 = System.nanoTime();
+        float[][] enrolled = new float[Math.min(n, 100_000)][]; // queries are drawn from the first 100k identities
+        for (int i = 0; i < n; i++) {
+            float[] v = unit(r);
+            if (i < enrolled.length) {
+                enrolled[i] = v;
+            }
+            index.upsert("p" + i, new float[][]{v});
+        }
+        double loadS = (System.nanoTime() - t0) / 1e9;
+        long queryBases = enrolled.length * (16L + 4L * dim + 4); // kept by the bench, not by the index
+        long heapPerPerson = (usedHeap() - heapBefore - queryBases) / n;
+        float[][] qs = new float[queries + near + strangers][];
+        for (int i = 0; i < queries; i++) {
+            qs[i] = near(enrolled[r.nextInt(enrolled.length)], 0.5 + 0.4 * r.nextDouble(), r);
+        }
+        for (int i = queries; i < queries + near; i++) {
+            qs[i] = near(enrolled[r.nextInt(enrolled.length)], threshold + (0.5 - threshold) * r.nextDouble(), r);
+        }
+        for (int i = queries + near; i < qs.length; i++) {
+            qs[i] = unit(r);
+        }
+        Match[] exact = new Match[qs.length];
+        Timing te = timing(qs, exact, index::searchExact);
+        System.out.printf("%-8d %-6s %24s %24s %10.0f %9s %10s %12s %16s%n", n, "exact", te.p50.show("%.3f"),
+                te.p99.show("%.3f"), te.qps.median(), "1.00x", "1", "1", "-");
+        printApproximate("approx", qs, exact, te, serial);
+        if (threads > 1) {
+            printApproximate("x" + threads, qs, exact, te, index);
+        }
+        System.out.printf("%-8s load %.1f s (%.0f identities/s); memory per identity: %d B held (floats, sketch, owner),"
+                + " %d B heap growth%n", "", loadS, n / loadS, index.bytesPerRow(), heapPerPerson);
+        if (hnsw && n <= enrolled.length) {
+            compareHnsw(enrolled, qs, exact, te);
+        } else if (hnsw) {
+            System.out.printf("%-8s hnsw skipped above 100k rows (its build alone would take over an hour here)%n", "");
+        }
+    }
+
+    /** Times {@code index}'s searches and prints them against the exact answers. */
+    private void printApproximate(String label, float[][] qs, Match[] exact, Timing te, FlatIndex index) {
+        Match[] approx = new Match[qs.length];
+        Timing ta = timing(qs, approx, index::search);
+        int found = 0;
+        for (int i = 0; i < queries; i++) {
+            found += exact[i].personId().equals(approx[i].personId()) ? 1 : 0;
+        }
+        int foundNear = 0;
+        for (int i = queries; i < queries + near; i++) {
+            foundNear += exact[i].personId().equals(approx[i].personId()) ? 1 : 0;
+        }
+        int agree = 0;
+        for (int i = queries + near; i < qs.length; i++) {
+            boolean e = exact[i].similarity() >= threshold;
+            boolean a = approx[i].similarity() >= threshold;
+            agree += e == a && (!e || exact[i].personId().equals(approx[i].personId())) ? 1 : 0;
+        }
+        System.out.printf("%-8s %-6s %24s %24s %10.0f %8.2fx %10.4f %12s %16s%n", "", label, ta.p50.show("%.3f"),
+                ta.p99.show("%.3f"), ta.qps.median(), te.p50.ratioTo(ta.p50), (double) found / queries,
+                near == 0 ? "-" : String.format("%.4f", (double) foundNear / near),
+                strangers == 0 ? "-" : agree + "/" + strangers);
+    }
+
+    private void compareHnsw(float[][] rows, float[][] qs, Match[] exact, Timing te) {
+        HnswProbe graph = new HnswProbe(List.of(rows), 16, 100, hnswEf);
+        for (int i = 0; i < Math.min(30, qs.length); i++) {
+            graph.search(qs[i]);
+        }
+        long[] th = new long[qs.length];
+        int found = 0;
+        int foundNear = 0;
+        int agree = 0;
+        for (int i = 0; i < qs.length; i++) {
+            long t0 = System.nanoTime();
+            int row = graph.search(qs[i]);
+            th[i] = System.nanoTime() - t0;
+            boolean same = exact[i].personId().equals("p" + row);
+            if (i < queries) {
+                found += same ? 1 : 0;
+            } else if (i < queries + near) {
+                foundNear += same ? 1 : 0;
+            } else {
+                agree += exact[i].similarity() < threshold || same ? 1 : 0;
+            }
+        }
+        System.out.printf("%-8s %-6s %24.3f %24.3f %10.0f %8.2fx %10.4f %12s %16s%n", "", "hnsw", p(th, 0.5), p(th, 0.99),
+                qs.length / (Arrays.stream(th).sum() / 1e9), te.p50.median() / p(th, 0.5), (double) found / queries,
+                near == 0 ? "-" : String.format("%.4f", (double) foundNear / near),
+                strangers == 0 ? "-" : agree + "/" + strangers);
+        System.out.printf("%-8s hnsw (Lucene 9.12, M 16, beam 100, ef %d): build %.1f s (%.0f identities/s), graph %d B"
+                + " per identity besides the floats%n", "", hnswEf, graph.buildSeconds, rows.length / graph.buildSeconds,
+                graph.graphBytes() / rows.length);
+    }
+
+    private interface Search {
+        Match search(float[] q);
+    }
+
+    /** p50 and p99 (ms) and queries per second of each timed pass. */
+    private record Timing(Spread p50, Spread p99, Spread qps) {
+    }
+
+    /** A warm-up pass over every query, then {@link #repeats} timed passes; {@code out} holds the answers. */
+    private Timing timing(float[][] qs, Match[] out, Search search) {
+        time(qs, out, search);
+        double[] p50 = new double[repeats];
+        double[] p99 = new double[repeats];
+        double[] qps = new double[repeats];
+        for (int k = 0; k < repeats; k++) {
+            long[] t = time(qs, out, search);
+            p50[k] = p(t, 0.5);
+            p99[k] = p(t, 0.99);
+            qps[k] = qs.length / (Arrays.stream(t).sum() / 1e9);
+        }
+        return new Timing(Spread.of(p50), Spread.of(p99), Spread.of(qps));
+    }
+
+    private static long[] time(float[][] qs, Match[] out, Search search) {
+        long[] t = new long[qs.length];
+        for (int i = 0; i < qs.length; i++) {
+            long t0 = System.nanoTime();
+            out[i] = search.search(qs[i]);
+            t[i] = System.nanoTime() - t0;
+        }
+        return t;
+    }
+
+    /** Milliseconds at percentile {@code q} of nanosecond timings. */
+    private static double p(long[] t, double q) {
+        long[] s = t.clone();
+        Arrays.sort(s);
+        return Percentile.of(s, q) / 1e6;
+    }
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    private float[] unit(SplittableRandom r) {
+        float[] v = new float[dim];
+        double s = 0;
+        for (int i = 0; i < dim; i++) {
+            double g = gaussian(r);
+            v[i] = (float) g;
+            s += g * g;
+        }
+        float inv = (float) (1 / Math.sqrt(s));
+        for (int i = 0; i < dim; i++) {
+            v[i] *= inv;
+        }
+        return v;
+    }
+
+    /** A unit vector at cosine {@code cos} to the unit vector {@code base}. */
+    private float[] near(float[] base, double cos, SplittableRandom r) {
+        float[] o = unit(r);
+        double d = 0;
+        for (int i = 0; i < dim; i++) {
+            d += o[i] * base[i];
+        }
+        double norm = 0;
+        for (int i = 0; i < dim; i++) {
+            o[i] -= (float) (d * base[i]);
+            norm += o[i] * o[i];
+        }
+        double s = Math.sqrt(1 - cos * cos) / Math.sqrt(norm);
+        float[] v = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            v[i] = (float) (cos * base[i] + s * o[i]);
+        }
+        return v;
+    }
+
+    /** Marsaglia's polar method: SplittableRandom has no nextGaussian on Java 17. */
+    private static double gaussian(SplittableRandom r) {
+        double u;
+        double v;
+        double s;
+        do {
+            u = 2 * r.nextDouble() - 1;
+            v = 2 * r.nextDouble() - 1;
+            s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        return u * Math.sqrt(-2 * Math.log(s) / s);
+    }
+}
