@@ -3,12 +3,12 @@ package io.vigil.alerts;
 import io.vigil.alerts.stream.AlertHub;
 import io.vigil.alerts.webhook.WebhookSender;
 import io.vigil.api.alert.Alert;
-import org.apache.kafka.common.serialization.Deserializer;
 import io.vigil.api.serde.WireFormatException;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
 import io.vigil.runtime.loop.RecordHandler;
 import io.vigil.runtime.loop.RejectedRecordException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +34,13 @@ final class AlertDispatcher implements RecordHandler {
     private final AlertsMetrics metrics;
     private final Deserializer<Alert> alerts;
 
-    AlertDispatcher(Deserializer<Alert> alerts, AlertsConfig config, AlertHub hub, WebhookSender webhooks,
-                    DeadLetterPublisher dlq, AlertsMetrics metrics) {
+    AlertDispatcher(
+            Deserializer<Alert> alerts,
+            AlertsConfig config,
+            AlertHub hub,
+            WebhookSender webhooks,
+            DeadLetterPublisher dlq,
+            AlertsMetrics metrics) {
         this.alerts = alerts;
         this.config = config;
         this.hub = hub;
@@ -56,8 +61,10 @@ final class AlertDispatcher implements RecordHandler {
             throw new RejectedRecordException("invalid-alert", e.getMessage());
         }
         if (alert.schemaVersion() != Alert.SCHEMA_VERSION) {
-            throw new RejectedRecordException("unknown-version", "alert schemaVersion " + alert.schemaVersion()
-                    + " but this service reads version " + Alert.SCHEMA_VERSION + "; upgrade it");
+            throw new RejectedRecordException(
+                    "unknown-version",
+                    "alert schemaVersion " + alert.schemaVersion() + " but this service reads version "
+                            + Alert.SCHEMA_VERSION + "; upgrade it");
         }
         if (r.key() == null || !Arrays.equals(r.key(), alert.cameraId().getBytes(StandardCharsets.UTF_8))) {
             throw new RejectedRecordException("key-mismatch", "an alert's record key must be its camera id");

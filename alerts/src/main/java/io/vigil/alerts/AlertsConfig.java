@@ -18,8 +18,15 @@ import java.util.List;
  * @param token          bearer token the page, stream and recent endpoints require; null = open
  * @param recent         alerts kept in memory for /alerts/recent and for a newly opened page
  */
-public record AlertsConfig(List<URI> webhooks, String secret, int attempts, Duration backoffMin, Duration backoffMax,
-                           Duration requestTimeout, String token, int recent) {
+public record AlertsConfig(
+        List<URI> webhooks,
+        String secret,
+        int attempts,
+        Duration backoffMin,
+        Duration backoffMax,
+        Duration requestTimeout,
+        String token,
+        int recent) {
 
     public static AlertsConfig from(ConfigReader r) {
         List<URI> hooks = new java.util.ArrayList<>();
@@ -35,12 +42,25 @@ public record AlertsConfig(List<URI> webhooks, String secret, int attempts, Dura
                         + "); give comma-separated http(s) URLs");
             }
         }
-        return new AlertsConfig(hooks,
+        return new AlertsConfig(
+                hooks,
                 r.string("VIGIL_ALERTS_WEBHOOK_SECRET", null),
                 r.intValue("VIGIL_ALERTS_ATTEMPTS", 6, 1, 100),
-                r.duration("VIGIL_ALERTS_BACKOFF_MIN", Duration.ofMillis(500), Duration.ofMillis(1), Duration.ofMinutes(1)),
-                r.duration("VIGIL_ALERTS_BACKOFF_MAX", Duration.ofSeconds(30), Duration.ofMillis(1), Duration.ofMinutes(10)),
-                r.duration("VIGIL_ALERTS_WEBHOOK_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1)),
+                r.duration(
+                        "VIGIL_ALERTS_BACKOFF_MIN",
+                        Duration.ofMillis(500),
+                        Duration.ofMillis(1),
+                        Duration.ofMinutes(1)),
+                r.duration(
+                        "VIGIL_ALERTS_BACKOFF_MAX",
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(1),
+                        Duration.ofMinutes(10)),
+                r.duration(
+                        "VIGIL_ALERTS_WEBHOOK_TIMEOUT",
+                        Duration.ofSeconds(5),
+                        Duration.ofMillis(100),
+                        Duration.ofMinutes(1)),
                 r.string("VIGIL_ALERTS_TOKEN", null),
                 r.intValue("VIGIL_ALERTS_RECENT", 200, 1, 100_000));
     }

@@ -28,9 +28,12 @@ final class AlertsMetrics extends OwnedMeters {
 
     @Override
     protected void register(MeterRegistry r) {
-        retries = own(Counter.builder("vigil.alerts.retries").description("Webhook retries").register(r));
+        retries = own(Counter.builder("vigil.alerts.retries")
+                .description("Webhook retries")
+                .register(r));
         own(Gauge.builder("vigil.alerts.stream.subscribers", hub, AlertHub::subscribers)
-                .description("Live alert stream clients").register(r));
+                .description("Live alert stream clients")
+                .register(r));
     }
 
     void retried() {
@@ -39,14 +42,24 @@ final class AlertsMetrics extends OwnedMeters {
 
     /** One delivery's outcome on a channel; a delivered one also records its capture-to-delivery latency. */
     void delivered(String channel, String outcome, Instant capturedAt) {
-        deliveries.computeIfAbsent(channel + "/" + outcome, k -> own(Counter.builder("vigil.alerts.deliveries")
-                .description("Alert deliveries by channel and outcome").tag("channel", channel).tag("outcome", outcome)
-                .register(registry()))).increment();
+        deliveries
+                .computeIfAbsent(
+                        channel + "/" + outcome,
+                        k -> own(Counter.builder("vigil.alerts.deliveries")
+                                .description("Alert deliveries by channel and outcome")
+                                .tag("channel", channel)
+                                .tag("outcome", outcome)
+                                .register(registry())))
+                .increment();
         if (outcome.equals("delivered")) {
-            latency.computeIfAbsent(channel, c -> own(Timer.builder("vigil.alerts.delivery.latency")
-                    .description("Capture-to-delivery latency").tag("channel", c).publishPercentileHistogram()
-                    .register(registry()))).record(Math.max(0, clock.millis() - capturedAt.toEpochMilli()),
-                    TimeUnit.MILLISECONDS);
+            latency.computeIfAbsent(
+                            channel,
+                            c -> own(Timer.builder("vigil.alerts.delivery.latency")
+                                    .description("Capture-to-delivery latency")
+                                    .tag("channel", c)
+                                    .publishPercentileHistogram()
+                                    .register(registry())))
+                    .record(Math.max(0, clock.millis() - capturedAt.toEpochMilli()), TimeUnit.MILLISECONDS);
         }
     }
 }

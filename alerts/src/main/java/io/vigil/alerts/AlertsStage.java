@@ -41,8 +41,13 @@ public final class AlertsStage implements Stage {
     private KafkaClientMetrics clientMetrics;
     private ConsumerLoop loop;
 
-    public AlertsStage(CommonConfig common, AlertsConfig config, VigilTopics topics, MeterRegistry registry,
-                       HttpEndpoint http, Clock clock) {
+    public AlertsStage(
+            CommonConfig common,
+            AlertsConfig config,
+            VigilTopics topics,
+            MeterRegistry registry,
+            HttpEndpoint http,
+            Clock clock) {
         this.common = common;
         this.config = config;
         this.topics = topics;
@@ -70,18 +75,29 @@ public final class AlertsStage implements Stage {
     public void start() {
         producer = KafkaClients.byteProducer(KafkaClients.producer(common, "vigil-alerts"));
         DeadLetterPublisher dlq = new DeadLetterPublisher(producer, topics.dlq.name(), "alerts", registry);
-        WebhookSender webhooks = new WebhookSender(HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build(),
-                config, clock, (url, attempt, reason) -> metrics.retried());
-        AlertDispatcher dispatcher = new AlertDispatcher(topics.alerts.valueSerde().deserializer(), config, hub,
-                webhooks, dlq, metrics);
-        loop = new ConsumerLoop(LoopSettings.committing("alerts", topics.alerts.name()), () -> {
-            KafkaConsumer<byte[], byte[]> consumer = KafkaClients.byteConsumer(KafkaClients.consumer(common,
-                    "vigil-alerts", GROUP));
-            clientMetrics = new KafkaClientMetrics(consumer);
-            clientMetrics.bindTo(registry);
-            return consumer;
-        }, dispatcher, dlq, registry).start();
-        LOG.info("Alerts started: {} webhook(s), stream and page on the HTTP port{}", config.webhooks().size(),
+        WebhookSender webhooks = new WebhookSender(
+                HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build(),
+                config,
+                clock,
+                (url, attempt, reason) -> metrics.retried());
+        AlertDispatcher dispatcher =
+                new AlertDispatcher(topics.alerts.valueSerde().deserializer(), config, hub, webhooks, dlq, metrics);
+        loop = new ConsumerLoop(
+                        LoopSettings.committing("alerts", topics.alerts.name()),
+                        () -> {
+                            KafkaConsumer<byte[], byte[]> consumer =
+                                    KafkaClients.byteConsumer(KafkaClients.consumer(common, "vigil-alerts", GROUP));
+                            clientMetrics = new KafkaClientMetrics(consumer);
+                            clientMetrics.bindTo(registry);
+                            return consumer;
+                        },
+                        dispatcher,
+                        dlq,
+                        registry)
+                .start();
+        LOG.info(
+                "Alerts started: {} webhook(s), stream and page on the HTTP port{}",
+                config.webhooks().size(),
                 config.token() == null ? "" : " (bearer token required)");
     }
 

@@ -1,5 +1,8 @@
 package io.vigil.alerts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.alerts.webhook.Signature;
@@ -42,12 +45,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 @ExtendWith(EmbeddedKafkaExtension.class)
 class AlertsIT {
@@ -74,8 +73,12 @@ class AlertsIT {
                 }
                 int status = n <= failFirst ? 500 : 200;
                 if (status == 200) {
-                    signaturesValid.add(Signature.verify(SECRET, ex.getRequestHeaders().getFirst(Signature.HEADER), body,
-                            System.currentTimeMillis() / 1000, 300));
+                    signaturesValid.add(Signature.verify(
+                            SECRET,
+                            ex.getRequestHeaders().getFirst(Signature.HEADER),
+                            body,
+                            System.currentTimeMillis() / 1000,
+                            300));
                     alertIds.add(ex.getRequestHeaders().getFirst("X-Vigil-Alert-Id"));
                 }
                 ex.sendResponseHeaders(status, -1);
@@ -97,8 +100,20 @@ class AlertsIT {
 
     static Alert alert(String camera, String person, long seq) {
         Instant t = Instant.now();
-        return new Alert(1, Alert.idFor(camera, person, seq, t.toEpochMilli()), camera, person, "Person " + person, 0.7, 0.4,
-                t, t.plusMillis(120), 120, seq, new FaceBox(1, 2, 30, 40), thumbnail());
+        return new Alert(
+                1,
+                Alert.idFor(camera, person, seq, t.toEpochMilli()),
+                camera,
+                person,
+                "Person " + person,
+                0.7,
+                0.4,
+                t,
+                t.plusMillis(120),
+                120,
+                seq,
+                new FaceBox(1, 2, 30, 40),
+                thumbnail());
     }
 
     static byte[] thumbnail() {
@@ -111,19 +126,29 @@ class AlertsIT {
 
     record Env(VigilTopics topics, CommonConfig common, String bootstrap) {
         void publish(Alert... alerts) throws Exception {
-            try (KafkaProducer<String, Alert> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                    topics.alerts.keySerde().serializer(), topics.alerts.valueSerde().serializer())) {
+            try (KafkaProducer<String, Alert> p = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                    topics.alerts.keySerde().serializer(),
+                    topics.alerts.valueSerde().serializer())) {
                 for (Alert a : alerts) {
-                    p.send(new ProducerRecord<>(topics.alerts.name(), a.cameraId(), a)).get();
+                    p.send(new ProducerRecord<>(topics.alerts.name(), a.cameraId(), a))
+                            .get();
                 }
             }
         }
 
         List<ConsumerRecord<byte[], byte[]>> dlq(int expected) {
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "dlq-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            bootstrap,
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            "dlq-" + System.nanoTime(),
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest"),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
                 c.subscribe(List.of(topics.dlq.name()));
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     c.poll(Duration.ofMillis(200)).forEach(out::add);
@@ -134,10 +159,16 @@ class AlertsIT {
         }
 
         AlertsStage stage(Map<String, String> settings, SimpleMeterRegistry registry, HttpEndpoint http) {
-            Map<String, String> s = new HashMap<>(Map.of("VIGIL_ALERTS_WEBHOOK_SECRET", SECRET,
-                    "VIGIL_ALERTS_BACKOFF_MIN", "20ms", "VIGIL_ALERTS_BACKOFF_MAX", "100ms"));
+            Map<String, String> s = new HashMap<>(Map.of(
+                    "VIGIL_ALERTS_WEBHOOK_SECRET",
+                    SECRET,
+                    "VIGIL_ALERTS_BACKOFF_MIN",
+                    "20ms",
+                    "VIGIL_ALERTS_BACKOFF_MAX",
+                    "100ms"));
             s.putAll(settings);
-            return new AlertsStage(common, AlertsConfig.from(new ConfigReader(s)), topics, registry, http, Clock.systemUTC());
+            return new AlertsStage(
+                    common, AlertsConfig.from(new ConfigReader(s)), topics, registry, http, Clock.systemUTC());
         }
     }
 
@@ -146,7 +177,9 @@ class AlertsIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             new TopicSetup(admin, (short) 1).ensure(topics.specs());
         }
-        return new Env(topics, CommonConfig.from(new ConfigReader(Map.of())).withBootstrap(kafka.bootstrapServers()),
+        return new Env(
+                topics,
+                CommonConfig.from(new ConfigReader(Map.of())).withBootstrap(kafka.bootstrapServers()),
                 kafka.bootstrapServers());
     }
 
@@ -155,8 +188,8 @@ class AlertsIT {
         Env env = env(kafka, "al1.");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Receiver receiver = new Receiver();
-             HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
-             AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_WEBHOOKS", receiver.url()), registry, http)) {
+                HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
+                AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_WEBHOOKS", receiver.url()), registry, http)) {
             receiver.failFirst = 3;
             stage.start();
             Alert a = alert("gate", "p1", 1);
@@ -166,8 +199,12 @@ class AlertsIT {
             assertThat(receiver.signaturesValid).containsExactly(true);
             assertThat(receiver.requests.get()).isEqualTo(4);
             assertThat(registry.get("vigil.alerts.retries").counter().count()).isEqualTo(3);
-            await().untilAsserted(() -> assertThat(registry.get("vigil.alerts.deliveries").tag("channel", "webhook")
-                    .tag("outcome", "delivered").counter().count()).isEqualTo(1));
+            await().untilAsserted(() -> assertThat(registry.get("vigil.alerts.deliveries")
+                            .tag("channel", "webhook")
+                            .tag("outcome", "delivered")
+                            .counter()
+                            .count())
+                    .isEqualTo(1));
         }
     }
 
@@ -176,29 +213,44 @@ class AlertsIT {
         Env env = env(kafka, "al5.");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Alert good = alert("gate", "p1", 1);
-        String json = new String(env.topics().alerts.valueSerde().serializer().serialize("", good), StandardCharsets.UTF_8);
+        String json =
+                new String(env.topics().alerts.valueSerde().serializer().serialize("", good), StandardCharsets.UTF_8);
         try (Receiver receiver = new Receiver();
-             HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
-             AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_WEBHOOKS", receiver.url()), registry, http);
-             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     env.bootstrap()), new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                     new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
+                AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_WEBHOOKS", receiver.url()), registry, http);
+                KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrap()),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             stage.start();
             byte[] gate = "gate".getBytes(StandardCharsets.UTF_8);
             String crlf = json.replace(good.alertId(), good.alertId() + "\\r\\nX-Injected: 1");
-            for (String hostile : List.of("{}", crlf, json.replace("\"schemaVersion\":1", "\"schemaVersion\":7"),
+            for (String hostile : List.of(
+                    "{}",
+                    crlf,
+                    json.replace("\"schemaVersion\":1", "\"schemaVersion\":7"),
                     json.replace("\"similarity\":0.7", "\"similarity\":9"))) {
-                raw.send(new ProducerRecord<>(env.topics().alerts.name(), gate, hostile.getBytes(StandardCharsets.UTF_8))).get();
+                raw.send(new ProducerRecord<>(
+                                env.topics().alerts.name(), gate, hostile.getBytes(StandardCharsets.UTF_8)))
+                        .get();
             }
-            raw.send(new ProducerRecord<>(env.topics().alerts.name(), "door".getBytes(StandardCharsets.UTF_8),
-                    json.getBytes(StandardCharsets.UTF_8))).get(); // under another camera's key
+            raw.send(new ProducerRecord<>(
+                            env.topics().alerts.name(),
+                            "door".getBytes(StandardCharsets.UTF_8),
+                            json.getBytes(StandardCharsets.UTF_8)))
+                    .get(); // under another camera's key
             env.publish(good);
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.alertIds.size() == 1);
             assertThat(receiver.alertIds).containsExactly(good.alertId());
             List<ConsumerRecord<byte[], byte[]>> dead = env.dlq(5);
-            assertThat(dead).extracting(r -> new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
-                    .containsExactlyInAnyOrder("invalid-alert", "invalid-alert", "unknown-version", "invalid-alert", "key-mismatch");
-            assertThat(stage.hub().recent(10, null, null)).extracting(Alert::alertId).containsExactly(good.alertId());
+            assertThat(dead)
+                    .extracting(r -> new String(
+                            r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrder(
+                            "invalid-alert", "invalid-alert", "unknown-version", "invalid-alert", "key-mismatch");
+            assertThat(stage.hub().recent(10, null, null))
+                    .extracting(Alert::alertId)
+                    .containsExactly(good.alertId());
             assertThat(stage.live()).isTrue();
         }
     }
@@ -209,17 +261,28 @@ class AlertsIT {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String down = "http://127.0.0.1:" + io.vigil.broker.EmbeddedKafka.freePort() + "/hook";
         try (HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
-             AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_WEBHOOKS", down, "VIGIL_ALERTS_ATTEMPTS", "3"), registry, http)) {
+                AlertsStage stage = env.stage(
+                        Map.of("VIGIL_ALERTS_WEBHOOKS", down, "VIGIL_ALERTS_ATTEMPTS", "3"), registry, http)) {
             stage.start();
             Alert a = alert("gate", "p1", 1);
             env.publish(a);
             List<ConsumerRecord<byte[], byte[]>> dead = env.dlq(1);
-            assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            dead.get(0).headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
                     .isEqualTo("webhook-failed");
-            assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.DETAIL).value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            dead.get(0).headers().lastHeader(DeadLetters.DETAIL).value(), StandardCharsets.UTF_8))
                     .contains("after 3 attempts");
-            assertThat(registry.get("vigil.alerts.deliveries").tag("outcome", "failed").counter().count()).isEqualTo(1);
-            assertThat(registry.get("vigil.dlq.records").tag("reason", "webhook-failed").counter().count()).isEqualTo(1);
+            assertThat(registry.get("vigil.alerts.deliveries")
+                            .tag("outcome", "failed")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(registry.get("vigil.dlq.records")
+                            .tag("reason", "webhook-failed")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
         }
     }
 
@@ -233,21 +296,26 @@ class AlertsIT {
                 alerts[i] = alert("cam" + (i % 4), "p" + i, i);
             }
             try (HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
-                 AlertsStage first = env.stage(Map.of("VIGIL_ALERTS_WEBHOOKS", receiver.url()), new SimpleMeterRegistry(), http)) {
+                    AlertsStage first = env.stage(
+                            Map.of("VIGIL_ALERTS_WEBHOOKS", receiver.url()), new SimpleMeterRegistry(), http)) {
                 first.start();
                 env.publish(alerts);
                 await().atMost(Duration.ofSeconds(30)).until(() -> receiver.alertIds.size() >= 3);
             } // stopped mid-delivery
             int beforeRestart = Set.copyOf(receiver.alertIds).size();
             try (HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
-                 AlertsStage second = env.stage(Map.of("VIGIL_ALERTS_WEBHOOKS", receiver.url()), new SimpleMeterRegistry(), http)) {
+                    AlertsStage second = env.stage(
+                            Map.of("VIGIL_ALERTS_WEBHOOKS", receiver.url()), new SimpleMeterRegistry(), http)) {
                 second.start();
-                await().atMost(Duration.ofSeconds(60)).until(() -> Set.copyOf(receiver.alertIds).size() == alerts.length);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> Set.copyOf(receiver.alertIds).size() == alerts.length);
             }
-            System.out.printf("restart: %d distinct delivered before, %d requests in all for %d alerts%n",
+            System.out.printf(
+                    "restart: %d distinct delivered before, %d requests in all for %d alerts%n",
                     beforeRestart, receiver.alertIds.size(), alerts.length);
-            assertThat(Set.copyOf(receiver.alertIds)).containsExactlyInAnyOrder(
-                    java.util.Arrays.stream(alerts).map(Alert::alertId).toArray(String[]::new));
+            assertThat(Set.copyOf(receiver.alertIds))
+                    .containsExactlyInAnyOrder(
+                            java.util.Arrays.stream(alerts).map(Alert::alertId).toArray(String[]::new));
         }
     }
 
@@ -256,40 +324,72 @@ class AlertsIT {
         Env env = env(kafka, "al4.");
         HttpClient client = HttpClient.newHttpClient();
         try (HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
-             AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_TOKEN", "t0ken"), new SimpleMeterRegistry(), http)) {
+                AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_TOKEN", "t0ken"), new SimpleMeterRegistry(), http)) {
             stage.start();
             String base = "http://127.0.0.1:" + http.port();
-            assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/alerts/stream")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
-            assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/alerts/recent")).header("Authorization", "Bearer nope").build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
-            assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
-            assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).as("metrics stay open for Prometheus").isEqualTo(200);
+            assertThat(client.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/alerts/stream"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(client.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/alerts/recent"))
+                                            .header("Authorization", "Bearer nope")
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(client.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(client.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .as("metrics stay open for Prometheus")
+                    .isEqualTo(200);
 
             List<String> all = new CopyOnWriteArrayList<>();
             List<String> gateOnly = new CopyOnWriteArrayList<>();
             Thread a = sse(client, base + "/alerts/stream", "t0ken", all);
             Thread b = sse(client, base + "/alerts/stream?camera=gate", "t0ken", gateOnly);
             await().atMost(Duration.ofSeconds(10)).until(() -> stage.hub().subscribers() == 2);
-            Alert[] sent = {alert("gate", "p1", 1), alert("door", "p2", 2), alert("gate", "p3", 3), alert("door", "p4", 4)};
+            Alert[] sent = {
+                alert("gate", "p1", 1), alert("door", "p2", 2), alert("gate", "p3", 3), alert("door", "p4", 4)
+            };
             env.publish(sent);
             await().atMost(Duration.ofSeconds(30)).until(() -> all.size() == 4 && gateOnly.size() == 2);
             // the topic is keyed by camera: order holds per camera (one partition each), as for any consumer
-            assertThat(all).containsExactlyInAnyOrder(sent[0].alertId(), sent[1].alertId(), sent[2].alertId(), sent[3].alertId());
+            assertThat(all)
+                    .containsExactlyInAnyOrder(
+                            sent[0].alertId(), sent[1].alertId(), sent[2].alertId(), sent[3].alertId());
             assertThat(all.indexOf(sent[0].alertId())).isLessThan(all.indexOf(sent[2].alertId()));
             assertThat(all.indexOf(sent[1].alertId())).isLessThan(all.indexOf(sent[3].alertId()));
             assertThat(gateOnly).containsExactly(sent[0].alertId(), sent[2].alertId());
-            HttpResponse<String> recent = client.send(HttpRequest.newBuilder(URI.create(base + "/alerts/recent?limit=2&token=t0ken")).build(),
+            HttpResponse<String> recent = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/alerts/recent?limit=2&token=t0ken"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(recent.statusCode()).isEqualTo(200);
-            assertThat(io.vigil.api.serde.JsonSerde.MAPPER.readTree(recent.body()).size()).isEqualTo(2);
-            HttpResponse<String> door = client.send(HttpRequest.newBuilder(URI.create(base + "/alerts/recent?limit=10&camera=door"))
-                    .header("Authorization", "Bearer t0ken").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(io.vigil.api.serde.JsonSerde.MAPPER
+                            .readTree(recent.body())
+                            .size())
+                    .isEqualTo(2);
+            HttpResponse<String> door = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/alerts/recent?limit=10&camera=door"))
+                            .header("Authorization", "Bearer t0ken")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             var doorAlerts = io.vigil.api.serde.JsonSerde.MAPPER.readTree(door.body());
             assertThat(doorAlerts.size()).isEqualTo(2);
-            assertThat(doorAlerts.get(0).get("alertId").asText()).as("newest first").isEqualTo(sent[3].alertId());
+            assertThat(doorAlerts.get(0).get("alertId").asText())
+                    .as("newest first")
+                    .isEqualTo(sent[3].alertId());
             assertThat(doorAlerts.get(1).get("alertId").asText()).isEqualTo(sent[1].alertId());
             a.interrupt();
             b.interrupt();
@@ -299,8 +399,11 @@ class AlertsIT {
     static Thread sse(HttpClient client, String url, String token, List<String> ids) {
         Thread t = new Thread(() -> {
             try {
-                HttpResponse<java.io.InputStream> r = client.send(HttpRequest.newBuilder(URI.create(url))
-                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<java.io.InputStream> r = client.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = in.readLine()) != null) {

@@ -1,5 +1,8 @@
 package io.vigil.alerts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.api.alert.Alert;
 import io.vigil.broker.EmbeddedKafka;
@@ -15,27 +18,30 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /** The live alerts page in a real browser: Debian's headless Chromium, driven over the DevTools protocol. */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class AlertsPageIT {
 
     @Test
     void anAlertPublishedToTheTopicAppearsOnTheOpenPageWithItsThumbnail(EmbeddedKafka kafka) throws Exception {
-        assertThat(Browser.CHROMIUM).as("Debian chromium (scripts/setup-debian.sh installs it)").isExecutable();
+        assertThat(Browser.CHROMIUM)
+                .as("Debian chromium (scripts/setup-debian.sh installs it)")
+                .isExecutable();
         AlertsIT.Env env = AlertsIT.env(kafka, "page.");
         try (HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
-             AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_TOKEN", "pagetoken"), new SimpleMeterRegistry(), http);
-             Browser browser = new Browser(Files.createTempDirectory(Path.of("target"), "chromium"))) {
+                AlertsStage stage =
+                        env.stage(Map.of("VIGIL_ALERTS_TOKEN", "pagetoken"), new SimpleMeterRegistry(), http);
+                Browser browser = new Browser(Files.createTempDirectory(Path.of("target"), "chromium"))) {
             stage.start();
             Alert before = AlertsIT.alert("gate", "p-before", 1);
             env.publish(before);
-            await().atMost(Duration.ofSeconds(30)).until(() -> !stage.hub().recent(10, null, null).isEmpty());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !stage.hub().recent(10, null, null).isEmpty());
 
             browser.navigate("http://127.0.0.1:" + http.port() + "/?token=pagetoken");
-            await().atMost(Browser.settle()).until(() -> browser.eval("document.getElementById('status').textContent").equals("live"));
+            await().atMost(Browser.settle())
+                    .until(() -> browser.eval("document.getElementById('status').textContent")
+                            .equals("live"));
             await().atMost(Browser.settle()).until(() -> browser.dom().contains(before.alertId()));
 
             Alert live = AlertsIT.alert("lobby", "p-live", 2);
@@ -45,11 +51,15 @@ class AlertsPageIT {
             String first = browser.eval("document.querySelector('li.alert').dataset.alertId");
             assertThat(first).as("newest first").isEqualTo(live.alertId());
             String src = browser.eval("document.querySelector('li.alert img').getAttribute('src')");
-            assertThat(src).isEqualTo("data:image/jpeg;base64," + Base64.getEncoder().encodeToString(AlertsIT.thumbnail()));
-            assertThat(browser.eval("document.querySelector('li.alert img').naturalWidth")).as("the thumbnail decodes").isEqualTo("80");
-            assertThat(browser.eval("document.querySelector('li.alert').innerText")).contains("Person p-live", "camera lobby",
-                    "similarity 0.700");
-            assertThat(browser.eval("document.querySelectorAll('li.alert').length")).isEqualTo("2");
+            assertThat(src)
+                    .isEqualTo("data:image/jpeg;base64," + Base64.getEncoder().encodeToString(AlertsIT.thumbnail()));
+            assertThat(browser.eval("document.querySelector('li.alert img').naturalWidth"))
+                    .as("the thumbnail decodes")
+                    .isEqualTo("80");
+            assertThat(browser.eval("document.querySelector('li.alert').innerText"))
+                    .contains("Person p-live", "camera lobby", "similarity 0.700");
+            assertThat(browser.eval("document.querySelectorAll('li.alert').length"))
+                    .isEqualTo("2");
 
             Path shot = Path.of("target", "alerts-page.png").toAbsolutePath();
             browser.screenshot(shot);

@@ -32,18 +32,34 @@ final class Browser implements AutoCloseable {
 
     Browser(Path profile) throws Exception {
         int port = io.vigil.broker.EmbeddedKafka.freePort();
-        List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1280,640", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=" + port,
-                "--user-data-dir=" + profile.toAbsolutePath(), "about:blank"));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> cmd = new ArrayList<>(List.of(
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1280,640",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=" + port,
+                "--user-data-dir=" + profile.toAbsolutePath(),
+                "about:blank"));
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         HttpClient http = HttpClient.newHttpClient();
         String wsUrl = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (wsUrl == null && System.nanoTime() < deadline) {
             try {
-                JsonNode list = JsonSerde.MAPPER.readTree(http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/json/list")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                JsonNode list = JsonSerde.MAPPER.readTree(http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
                 for (JsonNode t : list) {
                     if ("page".equals(t.path("type").asText())) {
                         wsUrl = t.get("webSocketDebuggerUrl").asText();
@@ -57,30 +73,33 @@ final class Browser implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException("Chromium's DevTools endpoint did not come up");
         }
-        ws = http.newWebSocketBuilder().buildAsync(URI.create(wsUrl), new WebSocket.Listener() {
-            private final StringBuilder buf = new StringBuilder();
+        ws = http.newWebSocketBuilder()
+                .buildAsync(URI.create(wsUrl), new WebSocket.Listener() {
+                    private final StringBuilder buf = new StringBuilder();
 
-            @Override
-            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                buf.append(data);
-                if (last) {
-                    try {
-                        JsonNode msg = JsonSerde.MAPPER.readTree(buf.toString());
-                        if (msg.has("id")) {
-                            CompletableFuture<JsonNode> f = pending.remove(msg.get("id").asInt());
-                            if (f != null) {
-                                f.complete(msg);
+                    @Override
+                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                        buf.append(data);
+                        if (last) {
+                            try {
+                                JsonNode msg = JsonSerde.MAPPER.readTree(buf.toString());
+                                if (msg.has("id")) {
+                                    CompletableFuture<JsonNode> f =
+                                            pending.remove(msg.get("id").asInt());
+                                    if (f != null) {
+                                        f.complete(msg);
+                                    }
+                                }
+                            } catch (java.io.IOException ignored) {
+                                // not for us
                             }
+                            buf.setLength(0);
                         }
-                    } catch (java.io.IOException ignored) {
-                        // not for us
+                        socket.request(1);
+                        return null;
                     }
-                    buf.setLength(0);
-                }
-                socket.request(1);
-                return null;
-            }
-        }).get(10, TimeUnit.SECONDS);
+                })
+                .get(10, TimeUnit.SECONDS);
     }
 
     JsonNode call(String method, Map<String, Object> params) throws Exception {
@@ -99,7 +118,10 @@ final class Browser implements AutoCloseable {
 
     String eval(String expression) throws Exception {
         return call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true))
-                .path("result").path("result").path("value").asText();
+                .path("result")
+                .path("result")
+                .path("value")
+                .asText();
     }
 
     String dom() throws Exception {
@@ -107,7 +129,10 @@ final class Browser implements AutoCloseable {
     }
 
     void screenshot(Path png) throws Exception {
-        String data = call("Page.captureScreenshot", Map.of("format", "png")).path("result").path("data").asText();
+        String data = call("Page.captureScreenshot", Map.of("format", "png"))
+                .path("result")
+                .path("data")
+                .asText();
         Files.write(png, Base64.getDecoder().decode(data));
     }
 

@@ -6,8 +6,7 @@ import java.util.regex.Pattern;
 public final class Ids {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** Returns a problem description, or null when the id is valid. */
     public static String problem(String what, String id) {
@@ -15,7 +14,8 @@ public final class Ids {
             return what + " is missing; give 1-64 characters from A-Z a-z 0-9 . _ -";
         }
         if (!ID.matcher(id).matches()) {
-            return what + " '" + id + "' is invalid; use 1-64 characters from A-Z a-z 0-9 . _ - starting with a letter or digit";
+            return what + " '" + id
+                    + "' is invalid; use 1-64 characters from A-Z a-z 0-9 . _ - starting with a letter or digit";
         }
         return null;
     }

@@ -18,8 +18,7 @@ public final class Secrets {
     /** A URL inside free text: a scheme, "://" or ":" and everything up to whitespace or a quote. */
     private static final Pattern URL_IN_TEXT = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:(//)?[^\\s\"'<>]+");
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** The URL with its userinfo and secret-looking query values replaced by {@code ***}; null stays null. */
     public static String maskUrl(String url) {
@@ -53,8 +52,10 @@ public final class Secrets {
         Matcher m = URL_IN_TEXT.matcher(text);
         StringBuilder b = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(b, Matcher.quoteReplacement(m.group().contains("@") || m.group().contains("?")
-                    ? maskUrl(m.group()) : m.group()));
+            m.appendReplacement(
+                    b,
+                    Matcher.quoteReplacement(
+                            m.group().contains("@") || m.group().contains("?") ? maskUrl(m.group()) : m.group()));
         }
         m.appendTail(b);
         return b.toString();
@@ -62,7 +63,8 @@ public final class Secrets {
 
     /** Whether a name (a query parameter, an option, a header) looks like it holds a secret. */
     public static boolean secretName(String name) {
-        return name != null && SECRET_NAME.matcher(name.toLowerCase(Locale.ROOT)).find();
+        return name != null
+                && SECRET_NAME.matcher(name.toLowerCase(Locale.ROOT)).find();
     }
 
     private static String maskUserInfo(String url) {

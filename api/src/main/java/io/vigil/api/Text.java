@@ -4,8 +4,7 @@ package io.vigil.api;
 public final class Text {
     public static final int MAX_LENGTH = 256;
 
-    private Text() {
-    }
+    private Text() {}
 
     /** A problem description, or null when the text is fine. */
     public static String problem(String what, String text) {

@@ -10,8 +10,7 @@ import java.util.Random;
 
 /** Deterministic sample records for the wire tests. */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static Frame frame(int jpegBytes) {
         byte[] jpeg = new byte[jpegBytes];
@@ -40,8 +39,10 @@ public final class Fixtures {
             for (int j = 0; j < 10; j++) {
                 lm[j] = 100 + i * 10 + j;
             }
-            faces.add(new Face(new FaceBox(10 + i, 20, 110 + i, 140), lm, 0.9f + i * 0.01f, unitVector(512, i),
-                    new byte[]{(byte) 0xff, (byte) 0xd8, (byte) i}));
+            faces.add(new Face(
+                    new FaceBox(10 + i, 20, 110 + i, 140), lm, 0.9f + i * 0.01f, unitVector(512, i), new byte[] {
+                        (byte) 0xff, (byte) 0xd8, (byte) i
+                    }));
         }
         return new FrameFaces("gate", 99, 1_700_000_000_000L, 1_700_000_000_050L, 1280, 720, faces);
     }

@@ -1,8 +1,8 @@
 package io.vigil.api;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class SecretsTest {
 
@@ -23,16 +23,23 @@ class SecretsTest {
     void masksSecretLookingQueryValuesOnly() {
         assertThat(Secrets.maskUrl("https://cam/x.mjpg?user=bob&password=pw&Token=t&X-Amz-Signature=s&channel=2#f"))
                 .isEqualTo("https://cam/x.mjpg?user=bob&password=***&Token=***&X-Amz-Signature=***&channel=2#f");
-        assertThat(Secrets.maskUrl("rtsp://cam/live?apikey=k;session=s")).isEqualTo("rtsp://cam/live?apikey=***&session=***");
+        assertThat(Secrets.maskUrl("rtsp://cam/live?apikey=k;session=s"))
+                .isEqualTo("rtsp://cam/live?apikey=***&session=***");
     }
 
     @Test
     void masksEveryUrlInsideFreeText() {
-        String ffmpeg = "avformat_open_input() error -111: Could not open input \"rtsp://admin:Sup3rSecret@10.0.0.9:554/x"
-                + "?auth=abc\". (Connection refused) then http://u:p@h/y";
+        String ffmpeg =
+                "avformat_open_input() error -111: Could not open input \"rtsp://admin:Sup3rSecret@10.0.0.9:554/x"
+                        + "?auth=abc\". (Connection refused) then http://u:p@h/y";
         String masked = Secrets.maskText(ffmpeg);
-        assertThat(masked).doesNotContain("Sup3rSecret").doesNotContain("abc").doesNotContain("u:p")
-                .contains("rtsp://***@10.0.0.9:554/x?auth=***").contains("http://***@h/y").contains("Connection refused");
+        assertThat(masked)
+                .doesNotContain("Sup3rSecret")
+                .doesNotContain("abc")
+                .doesNotContain("u:p")
+                .contains("rtsp://***@10.0.0.9:554/x?auth=***")
+                .contains("http://***@h/y")
+                .contains("Connection refused");
     }
 
     @Test

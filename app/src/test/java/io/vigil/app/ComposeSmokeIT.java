@@ -1,5 +1,7 @@
 package io.vigil.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.ComposeContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -13,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * docker-compose.yml brought up for real, where a Docker engine exists (skipped without one). An extra check: the
  * same services are proven without Docker by the other tests (real broker, stages, Prometheus, dashboards).
@@ -24,16 +24,21 @@ class ComposeSmokeIT {
     @Container
     static final ComposeContainer COMPOSE = new ComposeContainer(new File("../docker-compose.yml"))
             .withBuild(true)
-            .withExposedService("alerts", 9400, Wait.forHttp("/health/ready").forStatusCode(200)
-                    .withStartupTimeout(Duration.ofMinutes(10)))
+            .withExposedService(
+                    "alerts",
+                    9400,
+                    Wait.forHttp("/health/ready").forStatusCode(200).withStartupTimeout(Duration.ofMinutes(10)))
             .withExposedService("prometheus", 9090, Wait.forHttp("/-/ready").forStatusCode(200));
 
     @Test
     void theComposedPipelineComesUpAndServesMetrics() throws Exception {
         String host = COMPOSE.getServiceHost("alerts", 9400);
         int port = COMPOSE.getServicePort("alerts", 9400);
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://" + host + ":" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("vigil_alerts_retries_total");
     }

@@ -1,5 +1,7 @@
 package io.vigil.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -20,8 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The deployment files, checked offline: dashboards' structure, Kubernetes manifests and their scaling limits. */
 class DeployFilesTest {
     static final Path DEPLOY = Path.of("..", "deploy");
@@ -40,7 +40,9 @@ class DeployFilesTest {
             JsonNode dash = JSON.readTree(d.toFile());
             for (JsonNode p : dash.get("panels")) {
                 for (JsonNode t : p.get("targets")) {
-                    out.put(dash.get("title").asText() + " / " + p.get("title").asText() + " [" + t.get("refId").asText() + "]",
+                    out.put(
+                            dash.get("title").asText() + " / " + p.get("title").asText() + " ["
+                                    + t.get("refId").asText() + "]",
                             t.get("expr").asText());
                 }
             }
@@ -50,26 +52,48 @@ class DeployFilesTest {
 
     @Test
     void theFourDashboardsAreWellFormed() throws IOException {
-        assertThat(dashboards()).extracting(p -> p.getFileName().toString()).containsExactly(
-                "vigil-cameras.json", "vigil-inference.json", "vigil-matcher-alerts.json", "vigil-pipeline.json");
-        String datasourceUid = new YAMLMapper().readTree(DEPLOY.resolve("grafana/provisioning/datasources/prometheus.yml").toFile())
-                .get("datasources").get(0).get("uid").asText();
+        assertThat(dashboards())
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly(
+                        "vigil-cameras.json",
+                        "vigil-inference.json",
+                        "vigil-matcher-alerts.json",
+                        "vigil-pipeline.json");
+        String datasourceUid = new YAMLMapper()
+                .readTree(DEPLOY.resolve("grafana/provisioning/datasources/prometheus.yml")
+                        .toFile())
+                .get("datasources")
+                .get(0)
+                .get("uid")
+                .asText();
         Set<String> uids = new HashSet<>();
         for (Path d : dashboards()) {
             JsonNode dash = JSON.readTree(d.toFile());
-            assertThat(uids.add(dash.get("uid").asText())).as("unique dashboard uid in %s", d).isTrue();
-            assertThat(dash.get("schemaVersion").asInt()).as("schemaVersion of %s", d).isGreaterThanOrEqualTo(36);
+            assertThat(uids.add(dash.get("uid").asText()))
+                    .as("unique dashboard uid in %s", d)
+                    .isTrue();
+            assertThat(dash.get("schemaVersion").asInt())
+                    .as("schemaVersion of %s", d)
+                    .isGreaterThanOrEqualTo(36);
             Set<Integer> ids = new HashSet<>();
             for (JsonNode p : dash.get("panels")) {
-                assertThat(ids.add(p.get("id").asInt())).as("unique panel id %s in %s", p.get("id"), d).isTrue();
-                assertThat(p.get("datasource").get("uid").asText()).as("panel %s datasource", p.get("title")).isEqualTo(datasourceUid);
-                assertThat(p.get("targets")).as("panel %s has queries", p.get("title")).isNotEmpty();
+                assertThat(ids.add(p.get("id").asInt()))
+                        .as("unique panel id %s in %s", p.get("id"), d)
+                        .isTrue();
+                assertThat(p.get("datasource").get("uid").asText())
+                        .as("panel %s datasource", p.get("title"))
+                        .isEqualTo(datasourceUid);
+                assertThat(p.get("targets"))
+                        .as("panel %s has queries", p.get("title"))
+                        .isNotEmpty();
                 for (JsonNode t : p.get("targets")) {
                     assertThat(t.get("datasource").get("uid").asText()).isEqualTo(datasourceUid);
                     assertThat(t.get("expr").asText()).isNotBlank();
                 }
                 JsonNode pos = p.get("gridPos");
-                assertThat(pos.get("x").asInt() + pos.get("w").asInt()).as("panel %s fits 24 columns", p.get("title")).isLessThanOrEqualTo(24);
+                assertThat(pos.get("x").asInt() + pos.get("w").asInt())
+                        .as("panel %s fits 24 columns", p.get("title"))
+                        .isLessThanOrEqualTo(24);
             }
         }
     }
@@ -80,7 +104,10 @@ class DeployFilesTest {
         try (Stream<Path> s = Files.list(DEPLOY.resolve("k8s"))) {
             for (Path f : s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 try (var parser = new YAMLFactory().createParser(f.toFile())) {
-                    new YAMLMapper().readValues(parser, JsonNode.class).readAll().forEach(docs::add);
+                    new YAMLMapper()
+                            .readValues(parser, JsonNode.class)
+                            .readAll()
+                            .forEach(docs::add);
                 }
             }
         }
@@ -88,27 +115,38 @@ class DeployFilesTest {
         Set<String> services = new HashSet<>();
         Set<String> configMaps = new HashSet<>();
         for (JsonNode d : docs) {
-            assertThat(d.hasNonNull("apiVersion") && d.hasNonNull("kind") && d.path("metadata").hasNonNull("name"))
-                    .as("apiVersion, kind, metadata.name in %s", d).isTrue();
+            assertThat(d.hasNonNull("apiVersion")
+                            && d.hasNonNull("kind")
+                            && d.path("metadata").hasNonNull("name"))
+                    .as("apiVersion, kind, metadata.name in %s", d)
+                    .isTrue();
             String name = d.get("metadata").get("name").asText();
             switch (d.get("kind").asText()) {
                 case "Deployment" -> deployments.put(name, d);
                 case "Service" -> services.add(name);
                 case "ConfigMap" -> configMaps.add(name);
-                default -> { }
+                default -> {}
             }
         }
-        assertThat(deployments.keySet()).containsExactlyInAnyOrder("vigil-ingest", "vigil-inference", "vigil-matcher", "vigil-alerts");
+        assertThat(deployments.keySet())
+                .containsExactlyInAnyOrder("vigil-ingest", "vigil-inference", "vigil-matcher", "vigil-alerts");
         for (JsonNode d : deployments.values()) {
             String name = d.get("metadata").get("name").asText();
             assertThat(services).as("a Service for %s", name).contains(name);
             JsonNode spec = d.get("spec");
-            assertThat(spec.get("selector").get("matchLabels")).isEqualTo(spec.get("template").get("metadata").get("labels"));
+            assertThat(spec.get("selector").get("matchLabels"))
+                    .isEqualTo(spec.get("template").get("metadata").get("labels"));
             JsonNode c = spec.get("template").get("spec").get("containers").get(0);
             assertThat(c.get("args").get(0).asText()).isEqualTo("run");
             assertThat("vigil-" + c.get("args").get(1).asText()).isEqualTo(name);
-            assertThat(c.get("readinessProbe").get("httpGet").get("path").asText()).isEqualTo("/health/ready");
-            assertThat(configMaps).contains(c.get("envFrom").get(0).get("configMapRef").get("name").asText());
+            assertThat(c.get("readinessProbe").get("httpGet").get("path").asText())
+                    .isEqualTo("/health/ready");
+            assertThat(configMaps)
+                    .contains(c.get("envFrom")
+                            .get(0)
+                            .get("configMapRef")
+                            .get("name")
+                            .asText());
         }
         VigilTopics topics = new VigilTopics();
         Map<String, Integer> partitions = new HashMap<>();
@@ -126,7 +164,8 @@ class DeployFilesTest {
             JsonNode trigger = d.get("spec").get("triggers").get(0);
             String topic = trigger.get("metadata").get("topic").asText();
             assertThat(partitions).as("KEDA topic %s is a Vigil topic", topic).containsKey(topic);
-            assertThat(d.get("spec").get("maxReplicaCount").asInt()).as("%s: no more replicas than %s has partitions", target, topic)
+            assertThat(d.get("spec").get("maxReplicaCount").asInt())
+                    .as("%s: no more replicas than %s has partitions", target, topic)
                     .isLessThanOrEqualTo(partitions.get(topic));
         }
         assertThat(scaled).isEqualTo(3);
@@ -137,12 +176,17 @@ class DeployFilesTest {
         assertThat(run(Path.of(".."), "docker-compose", "config", "-q")).isEqualTo(0);
         Path prom = DEPLOY.resolve("prometheus");
         assertThat(run(prom, "promtool", "check", "rules", "vigil-rules.yml")).isEqualTo(0);
-        assertThat(run(prom, "promtool", "test", "rules", "vigil-rules.test.yml")).isEqualTo(0);
-        assertThat(run(prom, "promtool", "check", "config", "--syntax-only", "prometheus.yml")).isEqualTo(0);
+        assertThat(run(prom, "promtool", "test", "rules", "vigil-rules.test.yml"))
+                .isEqualTo(0);
+        assertThat(run(prom, "promtool", "check", "config", "--syntax-only", "prometheus.yml"))
+                .isEqualTo(0);
     }
 
     static int run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         int rc = p.waitFor();
         if (rc != 0) {

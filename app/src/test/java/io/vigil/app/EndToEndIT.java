@@ -1,15 +1,18 @@
 package io.vigil.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.api.alert.Alert;
+import io.vigil.api.topic.DeadLetters;
 import io.vigil.app.cli.VigilCommandTest;
 import io.vigil.app.demo.DemoAssets;
 import io.vigil.app.pipeline.Pipeline;
 import io.vigil.app.pipeline.Settings;
 import io.vigil.app.pipeline.StageKind;
-import io.vigil.inference.InferenceStage;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vigil.api.alert.Alert;
-import io.vigil.api.topic.DeadLetters;
 import io.vigil.broker.EmbeddedKafka;
+import io.vigil.inference.InferenceStage;
 import io.vigil.ingest.sample.RtspServer;
 import io.vigil.ingest.sample.SampleClip;
 import io.vigil.runtime.config.ConfigReader;
@@ -38,9 +41,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The whole pipeline, real parts only: an embedded broker, two GStreamer RTSP cameras streaming clips of enrolled
  * and non-enrolled people, the real models, every stage; then faults: corrupt records on every topic, a camera
@@ -52,84 +52,198 @@ class EndToEndIT {
 
     @Test
     void enrolledPeopleAlertOnTheRightCamerasOncePerCooldownAndThePipelineSurvivesFaults() throws Exception {
-        Path home = Files.createDirectories(Path.of("target", "e2e-" + UUID.randomUUID()).toAbsolutePath());
+        Path home = Files.createDirectories(
+                Path.of("target", "e2e-" + UUID.randomUUID()).toAbsolutePath());
         int brokerPort = EmbeddedKafka.freePort();
         int controllerPort = EmbeddedKafka.freePort();
         EmbeddedKafka kafka = EmbeddedKafka.start(home.resolve("kafka"), brokerPort, controllerPort);
-        Settings settings = Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0",
-                "VIGIL_MATCHER_COOLDOWN", "5s", "VIGIL_INGEST_BACKOFF_MAX", "2s", "VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
-                "VIGIL_INGEST_ALLOW", "loopback")));
-        Path clip1 = SampleClip.build(List.of(seg(JOHNS.resolve("John_Simm/000305_00470162.jpg")),
-                seg(JOHNS.resolve("John_Salley/000186_02159346.jpg"))), 640, 480, 10, home.resolve("cam1.h264"));
-        Path clip2 = SampleClip.build(List.of(new SampleClip.Segment(DemoAssets.read("scene/1-grace_hopper.jpg"), 3),
-                seg(JOHNS.resolve("John_Shimkus/000383_03227939.jpg"))), 640, 480, 10, home.resolve("cam2.h264"));
+        Settings settings = Settings.load(new ConfigReader(Map.of(
+                "VIGIL_HOME",
+                home.toString(),
+                "VIGIL_HTTP_PORT",
+                "0",
+                "VIGIL_MATCHER_COOLDOWN",
+                "5s",
+                "VIGIL_INGEST_BACKOFF_MAX",
+                "2s",
+                "VIGIL_KAFKA_BOOTSTRAP",
+                kafka.bootstrapServers(),
+                "VIGIL_INGEST_ALLOW",
+                "loopback")));
+        Path clip1 = SampleClip.build(
+                List.of(
+                        seg(JOHNS.resolve("John_Simm/000305_00470162.jpg")),
+                        seg(JOHNS.resolve("John_Salley/000186_02159346.jpg"))),
+                640,
+                480,
+                10,
+                home.resolve("cam1.h264"));
+        Path clip2 = SampleClip.build(
+                List.of(
+                        new SampleClip.Segment(DemoAssets.read("scene/1-grace_hopper.jpg"), 3),
+                        seg(JOHNS.resolve("John_Shimkus/000383_03227939.jpg"))),
+                640,
+                480,
+                10,
+                home.resolve("cam2.h264"));
         List<Alert> alerts = new CopyOnWriteArrayList<>();
         List<ConsumerRecord<byte[], byte[]>> dead = new CopyOnWriteArrayList<>();
         SimpleMeterRegistry extra = new SimpleMeterRegistry();
 
-        try (RtspServer cam1 = RtspServer.start(clip1, "/one", 10); RtspServer cam2 = RtspServer.start(clip2, "/two", 10);
-             Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, false)) {
+        try (RtspServer cam1 = RtspServer.start(clip1, "/one", 10);
+                RtspServer cam2 = RtspServer.start(clip2, "/two", 10);
+                Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, false)) {
             String bootstrap = pipeline.bootstrap();
             Thread reader = reader(bootstrap, pipeline, alerts, dead);
-            assertThat(VigilCommandTest.run("watchlist", "add", "--id", "John_Simm", "--bootstrap", bootstrap, "--image",
-                    JOHNS.resolve("John_Simm/000288_00470387.jpg").toString(), "--image",
-                    JOHNS.resolve("John_Simm/000300_00470148.jpg").toString()).exit()).isZero();
+            assertThat(VigilCommandTest.run(
+                                    "watchlist",
+                                    "add",
+                                    "--id",
+                                    "John_Simm",
+                                    "--bootstrap",
+                                    bootstrap,
+                                    "--image",
+                                    JOHNS.resolve("John_Simm/000288_00470387.jpg")
+                                            .toString(),
+                                    "--image",
+                                    JOHNS.resolve("John_Simm/000300_00470148.jpg")
+                                            .toString())
+                            .exit())
+                    .isZero();
             Path grace = home.resolve("grace.jpg");
             Files.write(grace, DemoAssets.read("watchlist/Grace_Hopper/grace_hopper_crop.jpg"));
-            assertThat(VigilCommandTest.run("watchlist", "add", "--id", "Grace_Hopper", "--bootstrap", bootstrap,
-                    "--image", grace.toString()).exit()).isZero();
-            assertThat(VigilCommandTest.run("camera", "add", "--id", "cam-1", "--url", cam1.url(), "--fps", "4", "--bootstrap", bootstrap).exit()).isZero();
-            assertThat(VigilCommandTest.run("camera", "add", "--id", "cam-2", "--url", cam2.url(), "--fps", "4", "--bootstrap", bootstrap).exit()).isZero();
+            assertThat(VigilCommandTest.run(
+                                    "watchlist",
+                                    "add",
+                                    "--id",
+                                    "Grace_Hopper",
+                                    "--bootstrap",
+                                    bootstrap,
+                                    "--image",
+                                    grace.toString())
+                            .exit())
+                    .isZero();
+            assertThat(VigilCommandTest.run(
+                                    "camera",
+                                    "add",
+                                    "--id",
+                                    "cam-1",
+                                    "--url",
+                                    cam1.url(),
+                                    "--fps",
+                                    "4",
+                                    "--bootstrap",
+                                    bootstrap)
+                            .exit())
+                    .isZero();
+            assertThat(VigilCommandTest.run(
+                                    "camera",
+                                    "add",
+                                    "--id",
+                                    "cam-2",
+                                    "--url",
+                                    cam2.url(),
+                                    "--fps",
+                                    "4",
+                                    "--bootstrap",
+                                    bootstrap)
+                            .exit())
+                    .isZero();
 
             // 1. exactly the enrolled people, on the right cameras, once per cooldown window
             awaitAlerts(alerts, a -> true, 2, "cam-1=John_Simm", "cam-2=Grace_Hopper");
-            assertThat(alerts).allSatisfy(a -> assertThat(a.cameraId() + "=" + a.personId()).isIn("cam-1=John_Simm", "cam-2=Grace_Hopper"));
+            assertThat(alerts)
+                    .allSatisfy(a -> assertThat(a.cameraId() + "=" + a.personId())
+                            .isIn("cam-1=John_Simm", "cam-2=Grace_Hopper"));
             assertCooldownRespected(alerts);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                String ls = VigilCommandTest.run("camera", "ls", "--bootstrap", bootstrap).out();
-                assertThat(ls).containsPattern("cam-1\\s+rtsp://127.0.0.1:\\d+/one\\s+STREAMING\\s+\\d+\\.\\d\\s+[34]\\.\\d")
-                        .contains("cam-2").contains("2 camera(s)");
+                String ls = VigilCommandTest.run("camera", "ls", "--bootstrap", bootstrap)
+                        .out();
+                assertThat(ls)
+                        .containsPattern("cam-1\\s+rtsp://127.0.0.1:\\d+/one\\s+STREAMING\\s+\\d+\\.\\d\\s+[34]\\.\\d")
+                        .contains("cam-2")
+                        .contains("2 camera(s)");
             });
 
             // 2. a corrupt record on every topic: dead-lettered or counted, and the pipeline keeps going
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                    new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
                 var t = pipeline.topics();
-                for (String topic : List.of(t.frames.name(), t.faces.name(), t.alerts.name(), t.cameras.name(), t.watchlist.name())) {
-                    p.send(new ProducerRecord<>(topic, "cam-x".getBytes(StandardCharsets.UTF_8), "{corrupt".getBytes(StandardCharsets.UTF_8))).get();
+                for (String topic : List.of(
+                        t.frames.name(), t.faces.name(), t.alerts.name(), t.cameras.name(), t.watchlist.name())) {
+                    p.send(new ProducerRecord<>(
+                                    topic,
+                                    "cam-x".getBytes(StandardCharsets.UTF_8),
+                                    "{corrupt".getBytes(StandardCharsets.UTF_8)))
+                            .get();
                 }
             }
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(dead).extracting(r -> stage(r))
-                    .contains("inference", "matcher", "alerts", "ingest"));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pipeline.registry()
-                    .get("vigil.matcher.watchlist.invalid").counter().count()).isEqualTo(1));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(dead)
+                            .extracting(r -> stage(r))
+                            .contains("inference", "matcher", "alerts", "ingest"));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(pipeline.registry()
+                                    .get("vigil.matcher.watchlist.invalid")
+                                    .counter()
+                                    .count())
+                            .isEqualTo(1));
             long afterCorrupt = System.currentTimeMillis();
-            awaitAlerts(alerts, a -> a.matchedAt().toEpochMilli() > afterCorrupt, 1, "cam-1=John_Simm", "cam-2=Grace_Hopper");
+            awaitAlerts(
+                    alerts,
+                    a -> a.matchedAt().toEpochMilli() > afterCorrupt,
+                    1,
+                    "cam-1=John_Simm",
+                    "cam-2=Grace_Hopper");
 
             // 3. a camera goes away and comes back
             cam2.stop();
-            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.registry().get("vigil.ingest.reconnects")
-                    .tag("camera", "cam-2").counter().count() > 0);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> pipeline.registry()
+                                    .get("vigil.ingest.reconnects")
+                                    .tag("camera", "cam-2")
+                                    .counter()
+                                    .count()
+                            > 0);
             cam2.start();
             long cameraBack = System.currentTimeMillis();
             awaitAlerts(alerts, a -> a.capturedAt().toEpochMilli() > cameraBack, 1, "cam-2=Grace_Hopper");
 
             // 4. an inference worker stops while another takes over
-            try (InferenceStage second = new InferenceStage(pipeline.settings().common(), pipeline.settings().inference(),
-                    pipeline.topics(), extra)) {
+            try (InferenceStage second = new InferenceStage(
+                    pipeline.settings().common(), pipeline.settings().inference(), pipeline.topics(), extra)) {
                 second.start();
-                Stage first = pipeline.stages().stream().filter(s -> s.name().equals("inference")).findFirst().orElseThrow();
+                Stage first = pipeline.stages().stream()
+                        .filter(s -> s.name().equals("inference"))
+                        .findFirst()
+                        .orElseThrow();
                 first.close();
                 long takeover = System.currentTimeMillis();
-                awaitAlerts(alerts, a -> a.capturedAt().toEpochMilli() > takeover, 1, "cam-1=John_Simm", "cam-2=Grace_Hopper");
-                assertThat(extra.get("vigil.inference.frames").tag("outcome", "processed").counter().count()).isPositive();
+                awaitAlerts(
+                        alerts,
+                        a -> a.capturedAt().toEpochMilli() > takeover,
+                        1,
+                        "cam-1=John_Simm",
+                        "cam-2=Grace_Hopper");
+                assertThat(extra.get("vigil.inference.frames")
+                                .tag("outcome", "processed")
+                                .counter()
+                                .count())
+                        .isPositive();
 
                 // 5. the broker stops and comes back with its data: the pipeline resumes
                 kafka.close();
                 Thread.sleep(3_000);
                 kafka = EmbeddedKafka.start(home.resolve("kafka"), brokerPort, controllerPort);
                 long restarted = System.currentTimeMillis();
-                awaitAlerts(alerts, a -> a.capturedAt().toEpochMilli() > restarted, 1, "cam-1=John_Simm", "cam-2=Grace_Hopper");
+                awaitAlerts(
+                        alerts,
+                        a -> a.capturedAt().toEpochMilli() > restarted,
+                        1,
+                        "cam-1=John_Simm",
+                        "cam-2=Grace_Hopper");
             }
             reader.interrupt();
         } finally {
@@ -137,10 +251,15 @@ class EndToEndIT {
         }
         // duplicates only ever with the same alert id: one id per sighting
         Map<String, Set<String>> idsPerSighting = new HashMap<>();
-        alerts.forEach(a -> idsPerSighting.computeIfAbsent(a.cameraId() + "/" + a.personId() + "/" + a.frameSequence()
-                + "/" + a.capturedAt(), k -> new HashSet<>()).add(a.alertId()));
+        alerts.forEach(a -> idsPerSighting
+                .computeIfAbsent(
+                        a.cameraId() + "/" + a.personId() + "/" + a.frameSequence() + "/" + a.capturedAt(),
+                        k -> new HashSet<>())
+                .add(a.alertId()));
         assertThat(idsPerSighting.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
-        assertThat(alerts).allSatisfy(a -> assertThat(a.cameraId() + "=" + a.personId()).isIn("cam-1=John_Simm", "cam-2=Grace_Hopper"));
+        assertThat(alerts)
+                .allSatisfy(a ->
+                        assertThat(a.cameraId() + "=" + a.personId()).isIn("cam-1=John_Simm", "cam-2=Grace_Hopper"));
         System.out.printf("end to end: %d alerts, %d dead letters%n", alerts.size(), dead.size());
     }
 
@@ -155,8 +274,12 @@ class EndToEndIT {
     static void awaitAlerts(List<Alert> alerts, Predicate<Alert> which, int atLeast, String... pairs) {
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
             for (String pair : pairs) {
-                assertThat(alerts.stream().filter(which).filter(a -> pair.equals(a.cameraId() + "=" + a.personId())).count())
-                        .as(pair).isGreaterThanOrEqualTo(atLeast);
+                assertThat(alerts.stream()
+                                .filter(which)
+                                .filter(a -> pair.equals(a.cameraId() + "=" + a.personId()))
+                                .count())
+                        .as(pair)
+                        .isGreaterThanOrEqualTo(atLeast);
             }
         });
     }
@@ -167,7 +290,8 @@ class EndToEndIT {
         Set<String> seen = new HashSet<>();
         for (Alert a : alerts) {
             if (seen.add(a.alertId())) {
-                times.computeIfAbsent(a.cameraId() + "=" + a.personId(), k -> new ArrayList<>()).add(a.capturedAt().toEpochMilli());
+                times.computeIfAbsent(a.cameraId() + "=" + a.personId(), k -> new ArrayList<>())
+                        .add(a.capturedAt().toEpochMilli());
             }
         }
         times.values().forEach(ts -> {
@@ -178,29 +302,47 @@ class EndToEndIT {
         });
     }
 
-    static Thread reader(String bootstrap, Pipeline pipeline, List<Alert> alerts, List<ConsumerRecord<byte[], byte[]>> dead) {
-        Thread t = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                c.subscribe(List.of(pipeline.topics().alerts.name(), pipeline.topics().dlq.name()));
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                        if (r.topic().equals(pipeline.topics().dlq.name())) {
-                            dead.add(r);
-                        } else {
-                            try {
-                                alerts.add(pipeline.topics().alerts.valueSerde().deserializer().deserialize(r.topic(), r.value()));
-                            } catch (RuntimeException e) {
-                                // the corrupt record injected on purpose
+    static Thread reader(
+            String bootstrap, Pipeline pipeline, List<Alert> alerts, List<ConsumerRecord<byte[], byte[]>> dead) {
+        Thread t = new Thread(
+                () -> {
+                    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                            Map.of(
+                                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                    bootstrap,
+                                    ConsumerConfig.GROUP_ID_CONFIG,
+                                    "e2e-reader",
+                                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                    "earliest",
+                                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                    "read_committed"),
+                            new ByteArrayDeserializer(),
+                            new ByteArrayDeserializer())) {
+                        c.subscribe(List.of(
+                                pipeline.topics().alerts.name(),
+                                pipeline.topics().dlq.name()));
+                        while (!Thread.currentThread().isInterrupted()) {
+                            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                                if (r.topic().equals(pipeline.topics().dlq.name())) {
+                                    dead.add(r);
+                                } else {
+                                    try {
+                                        alerts.add(pipeline.topics()
+                                                .alerts
+                                                .valueSerde()
+                                                .deserializer()
+                                                .deserialize(r.topic(), r.value()));
+                                    } catch (RuntimeException e) {
+                                        // the corrupt record injected on purpose
+                                    }
+                                }
                             }
                         }
+                    } catch (org.apache.kafka.common.errors.InterruptException e) {
+                        // done
                     }
-                }
-            } catch (org.apache.kafka.common.errors.InterruptException e) {
-                // done
-            }
-        }, "e2e-reader");
+                },
+                "e2e-reader");
         t.setDaemon(true);
         t.start();
         return t;

@@ -1,9 +1,8 @@
 package io.vigil.app;
 
-import io.vigil.app.cli.VigilCommandTest;
-import io.vigil.app.pipeline.Pipeline;
-import io.vigil.app.pipeline.Settings;
-import io.vigil.app.pipeline.StageKind;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -20,6 +19,10 @@ import io.vigil.api.serde.FrameFacesSerde;
 import io.vigil.api.serde.FrameSerde;
 import io.vigil.api.topic.DeadLetters;
 import io.vigil.api.topic.VigilTopics;
+import io.vigil.app.cli.VigilCommandTest;
+import io.vigil.app.pipeline.Pipeline;
+import io.vigil.app.pipeline.Settings;
+import io.vigil.app.pipeline.StageKind;
 import io.vigil.broker.EmbeddedKafka;
 import io.vigil.ingest.sample.RtspServer;
 import io.vigil.ingest.sample.SampleClip;
@@ -54,9 +57,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The whole pipeline (real broker, a real RTSP camera, the real models, a real webhook receiver, an enrolled
  * person) under attack by nothing but a Kafka producer: every kind of hostile record is written straight onto the
@@ -74,8 +74,8 @@ class HostileInputIT {
 
         @Override
         protected void append(ILoggingEvent e) {
-            lines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
-                    : " " + ThrowableProxyUtil.asString(e.getThrowableProxy())));
+            lines.add(e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null ? "" : " " + ThrowableProxyUtil.asString(e.getThrowableProxy())));
         }
     }
 
@@ -87,7 +87,8 @@ class HostileInputIT {
         logs.start();
         root.addAppender(logs);
 
-        Path home = Files.createDirectories(Path.of("target", "hostile-" + UUID.randomUUID()).toAbsolutePath());
+        Path home = Files.createDirectories(
+                Path.of("target", "hostile-" + UUID.randomUUID()).toAbsolutePath());
         List<String> delivered = new CopyOnWriteArrayList<>();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         receiver.createContext("/hook", ex -> {
@@ -97,52 +98,128 @@ class HostileInputIT {
         });
         receiver.start();
         EmbeddedKafka kafka = EmbeddedKafka.start(home.resolve("kafka"));
-        Settings settings = Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0",
-                "VIGIL_MATCHER_COOLDOWN", "2s", "VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
-                "VIGIL_INGEST_ALLOW", "loopback", "VIGIL_ALERTS_WEBHOOKS",
+        Settings settings = Settings.load(new ConfigReader(Map.of(
+                "VIGIL_HOME",
+                home.toString(),
+                "VIGIL_HTTP_PORT",
+                "0",
+                "VIGIL_MATCHER_COOLDOWN",
+                "2s",
+                "VIGIL_KAFKA_BOOTSTRAP",
+                kafka.bootstrapServers(),
+                "VIGIL_INGEST_ALLOW",
+                "loopback",
+                "VIGIL_ALERTS_WEBHOOKS",
                 "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")));
-        Path clip = SampleClip.build(List.of(EndToEndIT.seg(JOHNS.resolve("John_Simm/000305_00470162.jpg"))), 640, 480, 10,
+        Path clip = SampleClip.build(
+                List.of(EndToEndIT.seg(JOHNS.resolve("John_Simm/000305_00470162.jpg"))),
+                640,
+                480,
+                10,
                 home.resolve("cam.h264"));
         int deadPort = EmbeddedKafka.freePort();
         try (RtspServer camera = RtspServer.start(clip, "/one", 10);
-             Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, false)) {
+                Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, false)) {
             String bootstrap = pipeline.bootstrap();
             VigilTopics topics = pipeline.topics();
-            assertThat(VigilCommandTest.run("watchlist", "add", "--id", "John_Simm", "--bootstrap", bootstrap, "--image",
-                    JOHNS.resolve("John_Simm/000288_00470387.jpg").toString()).exit()).isZero();
+            assertThat(VigilCommandTest.run(
+                                    "watchlist",
+                                    "add",
+                                    "--id",
+                                    "John_Simm",
+                                    "--bootstrap",
+                                    bootstrap,
+                                    "--image",
+                                    JOHNS.resolve("John_Simm/000288_00470387.jpg")
+                                            .toString())
+                            .exit())
+                    .isZero();
             // a camera whose URL carries a password (the test server does not ask for it; FFmpeg still holds it)
             String url = camera.url().replace("rtsp://", "rtsp://viewer:" + CAMERA_PASSWORD + "@");
-            assertThat(VigilCommandTest.run("camera", "add", "--id", "cam-1", "--url", url, "--fps", "4", "--bootstrap",
-                    bootstrap).out()).doesNotContain(CAMERA_PASSWORD);
+            assertThat(VigilCommandTest.run(
+                                    "camera",
+                                    "add",
+                                    "--id",
+                                    "cam-1",
+                                    "--url",
+                                    url,
+                                    "--fps",
+                                    "4",
+                                    "--bootstrap",
+                                    bootstrap)
+                            .out())
+                    .doesNotContain(CAMERA_PASSWORD);
             // and one that fails, with the password in its URL: FFmpeg's error text names the URL
-            assertThat(VigilCommandTest.run("camera", "add", "--id", "cam-dead", "--url", "rtsp://admin:" + HOSTILE_PASSWORD
-                    + "@127.0.0.1:" + deadPort + "/x?token=" + HOSTILE_PASSWORD, "--bootstrap", bootstrap).exit()).isZero();
-            await().atMost(Duration.ofSeconds(120)).until(() -> delivered.stream().anyMatch(d -> d.contains("John_Simm")));
+            assertThat(VigilCommandTest.run(
+                                    "camera",
+                                    "add",
+                                    "--id",
+                                    "cam-dead",
+                                    "--url",
+                                    "rtsp://admin:" + HOSTILE_PASSWORD + "@127.0.0.1:" + deadPort + "/x?token="
+                                            + HOSTILE_PASSWORD,
+                                    "--bootstrap",
+                                    bootstrap)
+                            .exit())
+                    .isZero();
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> delivered.stream().anyMatch(d -> d.contains("John_Simm")));
 
             // every kind of hostile record, straight onto the topics
             Map<String, String> expected = new HashMap<>(); // dead-letter key -> reason
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                    new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
                 byte[] photo = Files.readAllBytes(JOHNS.resolve("John_Simm/000305_00470162.jpg"));
                 long now = System.currentTimeMillis();
                 FrameSerde frames = new FrameSerde();
                 send(p, topics.frames.name(), "cam-neg", frames.encode(new Frame("cam-neg", 1, -5, 150, 150, photo)));
                 expected.put("cam-neg", "invalid-capture-time");
-                send(p, topics.frames.name(), "cam-bomb", frames.encode(new Frame("cam-bomb", 1, now, 8, 8, bomb(photo))));
+                send(
+                        p,
+                        topics.frames.name(),
+                        "cam-bomb",
+                        frames.encode(new Frame("cam-bomb", 1, now, 8, 8, bomb(photo))));
                 expected.put("cam-bomb", "size-mismatch");
 
                 float[] loud = new float[512];
                 java.util.Arrays.fill(loud, 10f); // norm 226
-                send(p, topics.faces.name(), "cam-loud", new FrameFacesSerde().encode(new FrameFaces("cam-loud", 1, now, now,
-                        640, 480, List.of(new Face(new FaceBox(1, 1, 50, 50), new float[10], 0.99f, loud, new byte[]{1})))));
+                send(
+                        p,
+                        topics.faces.name(),
+                        "cam-loud",
+                        new FrameFacesSerde()
+                                .encode(new FrameFaces(
+                                        "cam-loud",
+                                        1,
+                                        now,
+                                        now,
+                                        640,
+                                        480,
+                                        List.of(new Face(
+                                                new FaceBox(1, 1, 50, 50), new float[10], 0.99f, loud, new byte[] {1
+                                                })))));
                 expected.put("cam-loud", "invalid-face");
 
                 send(p, topics.alerts.name(), "cam-a1", "{}".getBytes(StandardCharsets.UTF_8));
                 expected.put("cam-a1", "invalid-alert");
-                Alert real = new Alert(1, Alert.idFor("cam-a2", "John_Simm", 1, now), "cam-a2", "John_Simm", "John",
-                        0.9, 0.4, java.time.Instant.ofEpochMilli(now), java.time.Instant.ofEpochMilli(now), 0, 1,
-                        new FaceBox(1, 1, 2, 2), null);
-                String crlf = new String(topics.alerts.valueSerde().serializer().serialize("", real), StandardCharsets.UTF_8)
+                Alert real = new Alert(
+                        1,
+                        Alert.idFor("cam-a2", "John_Simm", 1, now),
+                        "cam-a2",
+                        "John_Simm",
+                        "John",
+                        0.9,
+                        0.4,
+                        java.time.Instant.ofEpochMilli(now),
+                        java.time.Instant.ofEpochMilli(now),
+                        0,
+                        1,
+                        new FaceBox(1, 1, 2, 2),
+                        null);
+                String crlf = new String(
+                                topics.alerts.valueSerde().serializer().serialize("", real), StandardCharsets.UTF_8)
                         .replace(real.alertId(), real.alertId() + "\\r\\nX-Injected: yes");
                 send(p, topics.alerts.name(), "cam-a2", crlf.getBytes(StandardCharsets.UTF_8));
                 expected.put("cam-a2", "invalid-alert");
@@ -151,16 +228,24 @@ class HostileInputIT {
                 for (int i = 0; i < 512; i++) {
                     huge.append(i == 0 ? "" : ",").append("10.0");
                 }
-                send(p, topics.watchlist.name(), "hostile-loud", ("{\"personId\":\"hostile-loud\",\"embeddings\":[["
-                        + huge + "]]}").getBytes(StandardCharsets.UTF_8));
+                send(
+                        p,
+                        topics.watchlist.name(),
+                        "hostile-loud",
+                        ("{\"personId\":\"hostile-loud\",\"embeddings\":[[" + huge + "]]}")
+                                .getBytes(StandardCharsets.UTF_8));
                 expected.put("hostile-loud", "invalid-watchlist");
                 float[] anyone = unit(512, 7);
                 StringBuilder e = new StringBuilder();
                 for (int i = 0; i < anyone.length; i++) {
                     e.append(i == 0 ? "" : ",").append(anyone[i]);
                 }
-                send(p, topics.watchlist.name(), "hostile-everyone", ("{\"personId\":\"hostile-everyone\",\"embeddings\":[["
-                        + e + "]],\"threshold\":0.0001}").getBytes(StandardCharsets.UTF_8));
+                send(
+                        p,
+                        topics.watchlist.name(),
+                        "hostile-everyone",
+                        ("{\"personId\":\"hostile-everyone\",\"embeddings\":[[" + e + "]],\"threshold\":0.0001}")
+                                .getBytes(StandardCharsets.UTF_8));
                 expected.put("hostile-everyone", "threshold-below-floor");
 
                 Map<String, String> cams = Map.of(
@@ -170,15 +255,24 @@ class HostileInputIT {
                         "h-video", "file:///dev/video0",
                         "h-metadata", "http://admin:" + HOSTILE_PASSWORD + "@169.254.169.254/latest/meta-data/",
                         "h-file", "file:///etc/passwd");
-                cams.forEach((id, u) -> send(p, topics.cameras.name(), id, ("{\"id\":\"" + id + "\",\"url\":\"" + u
-                        + "\",\"fps\":2}").getBytes(StandardCharsets.UTF_8)));
+                cams.forEach((id, u) -> send(
+                        p,
+                        topics.cameras.name(),
+                        id,
+                        ("{\"id\":\"" + id + "\",\"url\":\"" + u + "\",\"fps\":2}").getBytes(StandardCharsets.UTF_8)));
                 cams.keySet().forEach(id -> expected.put(id, "invalid-camera"));
                 for (String option : List.of("timeout=-1", "listen=1", "method=POST", "tls_verify=0")) {
-                    String id = "h-opt-" + option.substring(0, option.indexOf('=')).replace('_', '-');
+                    String id =
+                            "h-opt-" + option.substring(0, option.indexOf('=')).replace('_', '-');
                     String[] kv = option.split("=");
-                    send(p, topics.cameras.name(), id, ("{\"id\":\"" + id + "\",\"url\":\"rtsp://u:" + HOSTILE_PASSWORD
-                            + "@10.1.2.3/s\",\"fps\":2,\"options\":{\"" + kv[0] + "\":\"" + kv[1] + "\"}}")
-                            .getBytes(StandardCharsets.UTF_8));
+                    send(
+                            p,
+                            topics.cameras.name(),
+                            id,
+                            ("{\"id\":\"" + id + "\",\"url\":\"rtsp://u:" + HOSTILE_PASSWORD
+                                            + "@10.1.2.3/s\",\"fps\":2,\"options\":{\"" + kv[0] + "\":\"" + kv[1]
+                                            + "\"}}")
+                                    .getBytes(StandardCharsets.UTF_8));
                     expected.put(id, "invalid-camera");
                 }
             }
@@ -188,19 +282,29 @@ class HostileInputIT {
             try (KafkaConsumer<byte[], byte[]> c = reader(bootstrap)) {
                 c.subscribe(List.of(topics.dlq.name()));
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                    c.poll(Duration.ofMillis(200)).forEach(r -> dead.put(r.key() == null ? "" : new String(r.key(),
-                            StandardCharsets.UTF_8), r));
+                    c.poll(Duration.ofMillis(200))
+                            .forEach(r ->
+                                    dead.put(r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8), r));
                     assertThat(dead.keySet()).containsAll(expected.keySet());
                 });
             }
-            expected.forEach((key, reason) -> assertThat(header(dead.get(key), DeadLetters.REASON)).as(key).isEqualTo(reason));
-            dead.values().forEach(r -> System.out.printf("dlq %-18s %-10s %-22s %s%n", new String(r.key(), StandardCharsets.UTF_8),
-                    header(r, DeadLetters.STAGE), header(r, DeadLetters.REASON), header(r, DeadLetters.DETAIL)));
+            expected.forEach((key, reason) -> assertThat(header(dead.get(key), DeadLetters.REASON))
+                    .as(key)
+                    .isEqualTo(reason));
+            dead.values()
+                    .forEach(r -> System.out.printf(
+                            "dlq %-18s %-10s %-22s %s%n",
+                            new String(r.key(), StandardCharsets.UTF_8),
+                            header(r, DeadLetters.STAGE),
+                            header(r, DeadLetters.REASON),
+                            header(r, DeadLetters.DETAIL)));
 
             // the pipeline keeps alerting, to the webhook too; the hostile people never alert
             int before = delivered.size();
             await().atMost(Duration.ofSeconds(60)).until(() -> delivered.size() > before + 1);
-            assertThat(delivered).allSatisfy(d -> assertThat(d).contains("\"personId\":\"John_Simm\"").contains("\"cameraId\":\"cam-1\""));
+            assertThat(delivered)
+                    .allSatisfy(d ->
+                            assertThat(d).contains("\"personId\":\"John_Simm\"").contains("\"cameraId\":\"cam-1\""));
 
             // the hostile cameras were refused, never opened
             Map<String, CameraStatus> status = new HashMap<>();
@@ -214,32 +318,50 @@ class HostileInputIT {
                 assertThat(status.get(id)).as(id).isNotNull();
                 assertThat(status.get(id).state()).as(id).isEqualTo(CameraState.FAILED);
             });
-            assertThat(history).filteredOn(s -> s.cameraId().startsWith("h-")).noneMatch(s -> s.state() == CameraState.CONNECTING);
+            assertThat(history)
+                    .filteredOn(s -> s.cameraId().startsWith("h-"))
+                    .noneMatch(s -> s.state() == CameraState.CONNECTING);
             assertThat(status.get("cam-dead").state()).isEqualTo(CameraState.FAILED);
             System.out.println("cam-dead: " + status.get("cam-dead").reason());
 
             // no password in any log line, nor on any topic but the cameras topic that holds it by design
-            for (String topic : List.of(topics.cameraStatus.name(), topics.frames.name(), topics.faces.name(),
-                    topics.alerts.name(), topics.dlq.name(), topics.watchlist.name())) {
+            for (String topic : List.of(
+                    topics.cameraStatus.name(),
+                    topics.frames.name(),
+                    topics.faces.name(),
+                    topics.alerts.name(),
+                    topics.dlq.name(),
+                    topics.watchlist.name())) {
                 for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, topic)) {
                     String text = (r.value() == null ? "" : new String(r.value(), StandardCharsets.ISO_8859_1))
                             + java.util.stream.StreamSupport.stream(r.headers().spliterator(), false)
-                            .map(h -> new String(h.value(), StandardCharsets.ISO_8859_1)).collect(Collectors.joining());
+                                    .map(h -> new String(h.value(), StandardCharsets.ISO_8859_1))
+                                    .collect(Collectors.joining());
                     assertThat(text).as(topic).doesNotContain(CAMERA_PASSWORD).doesNotContain(HOSTILE_PASSWORD);
                 }
             }
-            assertThat(logs.lines).isNotEmpty().allSatisfy(l -> assertThat(l).doesNotContain(CAMERA_PASSWORD)
-                    .doesNotContain(HOSTILE_PASSWORD));
-            assertThat(VigilCommandTest.run("camera", "ls", "--bootstrap", bootstrap).out())
-                    .doesNotContain(CAMERA_PASSWORD).doesNotContain(HOSTILE_PASSWORD).contains("cam-dead");
+            assertThat(logs.lines)
+                    .isNotEmpty()
+                    .allSatisfy(
+                            l -> assertThat(l).doesNotContain(CAMERA_PASSWORD).doesNotContain(HOSTILE_PASSWORD));
+            assertThat(VigilCommandTest.run("camera", "ls", "--bootstrap", bootstrap)
+                            .out())
+                    .doesNotContain(CAMERA_PASSWORD)
+                    .doesNotContain(HOSTILE_PASSWORD)
+                    .contains("cam-dead");
 
             // nothing died
             assertThat(pipeline.stages()).allMatch(Stage::live);
-            HttpResponse<String> live = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + pipeline.httpPort() + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> live = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + pipeline.httpPort() + "/health/live"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(live.statusCode()).isEqualTo(200);
-            System.out.printf("hostile input: %d dead letters, %d webhook deliveries, %d log lines scanned%n", dead.size(),
-                    delivered.size(), logs.lines.size());
+            System.out.printf(
+                    "hostile input: %d dead letters, %d webhook deliveries, %d log lines scanned%n",
+                    dead.size(), delivered.size(), logs.lines.size());
         } finally {
             root.detachAppender(logs);
             receiver.stop(0);
@@ -249,7 +371,8 @@ class HostileInputIT {
 
     private static void send(KafkaProducer<byte[], byte[]> p, String topic, String key, byte[] value) {
         try {
-            p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+            p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -260,16 +383,25 @@ class HostileInputIT {
     }
 
     static KafkaConsumer<byte[], byte[]> reader(String bootstrap) {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "hostile-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "hostile-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     /** Every record of a topic, from the beginning to its current end. */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = reader(bootstrap)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);

@@ -1,5 +1,8 @@
 package io.vigil.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.vigil.app.cli.VigilCommandTest;
 import io.vigil.app.pipeline.Pipeline;
 import io.vigil.app.pipeline.Settings;
@@ -17,27 +20,34 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** {@code vigil run all} without a bootstrap: the embedded broker, topics, /metrics; and a clean stop. */
 class PipelineIT {
 
     @Test
     void runAllStartsTheEmbeddedBrokerCreatesTopicsAndServesMetrics() throws Exception {
         Path home = Path.of("target", "home-" + UUID.randomUUID()).toAbsolutePath();
-        Settings settings = Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0")));
+        Settings settings =
+                Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0")));
         String bootstrap;
         try (Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, true)) {
             bootstrap = pipeline.bootstrap();
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + pipeline.httpPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.httpPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("service=\"all\"");
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                assertThat(admin.listTopics().names().get()).contains("vigil.cameras", "vigil.frames", "vigil.faces",
-                        "vigil.watchlist", "vigil.alerts", "vigil.camera-status", "vigil.dlq");
+                assertThat(admin.listTopics().names().get())
+                        .contains(
+                                "vigil.cameras",
+                                "vigil.frames",
+                                "vigil.faces",
+                                "vigil.watchlist",
+                                "vigil.alerts",
+                                "vigil.camera-status",
+                                "vigil.dlq");
             }
         }
         assertThat(home.resolve("kafka/log/meta.properties")).exists();
@@ -46,26 +56,41 @@ class PipelineIT {
     @Test
     void aSecondRunReusesTheBrokersDataAndTheMatcherRejoinsWithoutWaitingForItsOldSelf() throws Exception {
         Path home = Path.of("target", "home-" + UUID.randomUUID()).toAbsolutePath();
-        Settings settings = Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0")));
+        Settings settings =
+                Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0")));
         try (Pipeline first = Pipeline.start(settings, StageKind.ALL, true)) {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
                     .until(() -> first.stages().stream().allMatch(io.vigil.runtime.lifecycle.Stage::ready));
-            VigilCommandTest.run("camera", "add", "--id", "kept", "--url", "rtsp://127.0.0.1:9/none", "--bootstrap", first.bootstrap());
+            VigilCommandTest.run(
+                    "camera",
+                    "add",
+                    "--id",
+                    "kept",
+                    "--url",
+                    "rtsp://127.0.0.1:9/none",
+                    "--bootstrap",
+                    first.bootstrap());
         }
         byte[] meta = java.nio.file.Files.readAllBytes(home.resolve("kafka/log/meta.properties"));
         try (Pipeline second = Pipeline.start(settings, StageKind.ALL, true)) {
-            assertThat(VigilCommandTest.run("camera", "ls", "--bootstrap", second.bootstrap()).out()).contains("kept");
+            assertThat(VigilCommandTest.run("camera", "ls", "--bootstrap", second.bootstrap())
+                            .out())
+                    .contains("kept");
             // a session timeout is 45 s: a matcher that had to wait for its previous member would miss this bound
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(35))
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(35))
                     .until(() -> second.stages().stream().allMatch(io.vigil.runtime.lifecycle.Stage::ready));
         }
-        assertThat(java.nio.file.Files.readAllBytes(home.resolve("kafka/log/meta.properties"))).isEqualTo(meta);
+        assertThat(java.nio.file.Files.readAllBytes(home.resolve("kafka/log/meta.properties")))
+                .isEqualTo(meta);
     }
 
     @Test
     void aSingleStageWithoutBootstrapIsRefusedWithTheFix() {
         Settings settings = Settings.load(new ConfigReader(Map.of()));
         assertThatThrownBy(() -> Pipeline.start(settings, StageKind.MATCHER, false))
-                .isInstanceOf(UserException.class).hasMessageContaining("VIGIL_KAFKA_BOOTSTRAP");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("VIGIL_KAFKA_BOOTSTRAP");
     }
 }

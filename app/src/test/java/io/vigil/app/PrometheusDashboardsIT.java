@@ -1,11 +1,14 @@
 package io.vigil.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.api.serde.JsonSerde;
 import io.vigil.app.cli.VigilCommandTest;
 import io.vigil.app.pipeline.Pipeline;
 import io.vigil.app.pipeline.Settings;
 import io.vigil.app.pipeline.StageKind;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.vigil.api.serde.JsonSerde;
 import io.vigil.ingest.sample.RtspServer;
 import io.vigil.ingest.sample.SampleClip;
 import io.vigil.runtime.config.ConfigReader;
@@ -30,9 +33,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The dashboards against real data: the whole pipeline (embedded broker, a real RTSP camera showing an enrolled
  * face, every stage) scraped by Debian's real Prometheus; every panel query of every dashboard must parse and
@@ -44,42 +44,102 @@ class PrometheusDashboardsIT {
     @Test
     void everyPanelQueryReturnsDataFromTheRunningPipeline() throws Exception {
         Path home = Path.of("target", "prom-home-" + UUID.randomUUID()).toAbsolutePath();
-        Settings settings = Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0",
-                "VIGIL_MATCHER_COOLDOWN", "2s", "VIGIL_INGEST_ALLOW", "loopback")));
+        Settings settings = Settings.load(new ConfigReader(Map.of(
+                "VIGIL_HOME",
+                home.toString(),
+                "VIGIL_HTTP_PORT",
+                "0",
+                "VIGIL_MATCHER_COOLDOWN",
+                "2s",
+                "VIGIL_INGEST_ALLOW",
+                "loopback")));
         Files.createDirectories(home);
-        Path clip = SampleClip.build(List.of(new SampleClip.Segment(Files.readAllBytes(JOHNS.resolve("John_Simm/000305_00470162.jpg")), 3),
-                new SampleClip.Segment(null, 1)), 640, 480, 10, home.resolve("clip.h264"));
+        Path clip = SampleClip.build(
+                List.of(
+                        new SampleClip.Segment(Files.readAllBytes(JOHNS.resolve("John_Simm/000305_00470162.jpg")), 3),
+                        new SampleClip.Segment(null, 1)),
+                640,
+                480,
+                10,
+                home.resolve("clip.h264"));
         try (RtspServer camera = RtspServer.start(clip, "/cam", 10);
-             Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, true)) {
+                Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, true)) {
             String bootstrap = pipeline.bootstrap();
-            assertThat(VigilCommandTest.run("watchlist", "add", "--id", "john-simm", "--bootstrap", bootstrap,
-                    "--image", JOHNS.resolve("John_Simm/000288_00470387.jpg").toString()).exit()).isZero();
-            assertThat(VigilCommandTest.run("camera", "add", "--id", "door", "--url", camera.url(), "--fps", "4",
-                    "--bootstrap", bootstrap).exit()).isZero();
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                    new ByteArraySerializer(), new ByteArraySerializer())) {
-                p.send(new ProducerRecord<>(pipeline.topics().frames.name(), "door".getBytes(StandardCharsets.UTF_8),
-                        "corrupt".getBytes(StandardCharsets.UTF_8))).get();
+            assertThat(VigilCommandTest.run(
+                                    "watchlist",
+                                    "add",
+                                    "--id",
+                                    "john-simm",
+                                    "--bootstrap",
+                                    bootstrap,
+                                    "--image",
+                                    JOHNS.resolve("John_Simm/000288_00470387.jpg")
+                                            .toString())
+                            .exit())
+                    .isZero();
+            assertThat(VigilCommandTest.run(
+                                    "camera",
+                                    "add",
+                                    "--id",
+                                    "door",
+                                    "--url",
+                                    camera.url(),
+                                    "--fps",
+                                    "4",
+                                    "--bootstrap",
+                                    bootstrap)
+                            .exit())
+                    .isZero();
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                p.send(new ProducerRecord<>(
+                                pipeline.topics().frames.name(),
+                                "door".getBytes(StandardCharsets.UTF_8),
+                                "corrupt".getBytes(StandardCharsets.UTF_8)))
+                        .get();
             }
-            await().atMost(Duration.ofSeconds(90)).until(() ->
-                    pipeline.registry().find("vigil.matcher.alerts").tag("outcome", "emitted").counter() != null
-                            && pipeline.registry().find("vigil.matcher.alerts").tag("outcome", "emitted").counter().count() >= 2);
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> pipeline.registry()
+                                            .find("vigil.matcher.alerts")
+                                            .tag("outcome", "emitted")
+                                            .counter()
+                                    != null
+                            && pipeline.registry()
+                                            .find("vigil.matcher.alerts")
+                                            .tag("outcome", "emitted")
+                                            .counter()
+                                            .count()
+                                    >= 2);
 
             Path promDir = Files.createDirectories(home.resolve("prometheus"));
             Path config = promDir.resolve("prometheus.yml");
-            Files.writeString(config, "global: {scrape_interval: 2s, evaluation_interval: 2s}\n"
-                    + "rule_files: [" + DeployFilesTest.DEPLOY.resolve("prometheus/vigil-rules.yml").toAbsolutePath() + "]\n"
-                    + "scrape_configs:\n  - job_name: vigil-matcher\n    static_configs: [{targets: ['127.0.0.1:"
-                    + pipeline.httpPort() + "']}]\n");
+            Files.writeString(
+                    config,
+                    "global: {scrape_interval: 2s, evaluation_interval: 2s}\n"
+                            + "rule_files: ["
+                            + DeployFilesTest.DEPLOY
+                                    .resolve("prometheus/vigil-rules.yml")
+                                    .toAbsolutePath() + "]\n"
+                            + "scrape_configs:\n  - job_name: vigil-matcher\n    static_configs: [{targets: ['127.0.0.1:"
+                            + pipeline.httpPort() + "']}]\n");
             int port = RtspServer.freePort();
-            Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + promDir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true)
-                    .redirectOutput(promDir.resolve("prometheus.log").toFile()).start();
+            Process prometheus = new ProcessBuilder(
+                            "prometheus",
+                            "--config.file=" + config,
+                            "--storage.tsdb.path=" + promDir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true)
+                    .redirectOutput(promDir.resolve("prometheus.log").toFile())
+                    .start();
             try {
                 HttpClient http = HttpClient.newHttpClient();
                 String api = "http://127.0.0.1:" + port + "/api/v1/";
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
-                        assertThat(query(http, api, "count(rate(vigil_ingest_frames_total[30s]))")).isNotEmpty());
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofSeconds(2))
+                        .untilAsserted(() -> assertThat(query(http, api, "count(rate(vigil_ingest_frames_total[30s]))"))
+                                .isNotEmpty());
                 Thread.sleep(12_000); // a few more scrapes, so that 1-minute rates and quantiles have points
                 List<String> failures = new ArrayList<>();
                 Map<String, String> queries = DeployFilesTest.panelQueries();
@@ -92,13 +152,24 @@ class PrometheusDashboardsIT {
                         failures.add(q.getKey() + ": " + e.getMessage());
                     }
                 }
-                System.out.printf("%d panel queries evaluated against Prometheus, %d failed%n", queries.size(), failures.size());
+                System.out.printf(
+                        "%d panel queries evaluated against Prometheus, %d failed%n", queries.size(), failures.size());
                 failures.forEach(System.out::println);
                 assertThat(failures).isEmpty();
-                JsonNode rules = JsonSerde.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(api + "rules")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body());
-                assertThat(rules.findValues("name").stream().map(JsonNode::asText).toList()).contains("VigilCameraDown",
-                        "VigilCameraReconnectStorm", "VigilInferenceLagGrowing", "VigilMatcherDown", "VigilAlertDeliveriesFailing");
+                JsonNode rules = JsonSerde.MAPPER.readTree(http.send(
+                                HttpRequest.newBuilder(URI.create(api + "rules"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
+                assertThat(rules.findValues("name").stream()
+                                .map(JsonNode::asText)
+                                .toList())
+                        .contains(
+                                "VigilCameraDown",
+                                "VigilCameraReconnectStorm",
+                                "VigilInferenceLagGrowing",
+                                "VigilMatcherDown",
+                                "VigilAlertDeliveriesFailing");
             } finally {
                 prometheus.destroy();
                 prometheus.waitFor(10, TimeUnit.SECONDS);
@@ -107,13 +178,16 @@ class PrometheusDashboardsIT {
     }
 
     static JsonNode query(HttpClient http, String api, String promql) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(
+                                URI.create(api + "query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode body = JsonSerde.MAPPER.readTree(r.body());
         if (!"success".equals(body.path("status").asText())) {
-            throw new IllegalStateException("query failed: " + body.path("error").asText());
+            throw new IllegalStateException(
+                    "query failed: " + body.path("error").asText());
         }
         return body.path("data").path("result");
     }
-
 }

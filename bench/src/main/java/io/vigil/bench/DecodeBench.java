@@ -1,5 +1,8 @@
 package io.vigil.bench;
 
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+
 import io.vigil.api.camera.CameraSpec;
 import io.vigil.ingest.camera.FfmpegSource;
 import io.vigil.ingest.camera.FrameSource;
@@ -11,9 +14,6 @@ import org.bytedeco.javacpp.PointerScope;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
 /** Ingest's per-camera hot path on a file, as fast as it goes: decode every frame, sample, JPEG-encode the sampled. */
 final class DecodeBench {
@@ -29,10 +29,10 @@ final class DecodeBench {
         }
     }
 
-    private DecodeBench() {
-    }
+    private DecodeBench() {}
 
-    static Result run(Path file, double fps, boolean keyframesOnly, int jpegQuality) throws FrameSource.StreamException {
+    static Result run(Path file, double fps, boolean keyframesOnly, int jpegQuality)
+            throws FrameSource.StreamException {
         CameraSpec spec = new CameraSpec("bench", "file://" + file.toAbsolutePath(), fps, 0, keyframesOnly, Map.of());
         var bean = java.lang.management.ManagementFactory.getThreadMXBean();
         long cpu0 = bean.getCurrentThreadCpuTime();
@@ -56,7 +56,8 @@ final class DecodeBench {
                     firstTs = firstTs == Long.MIN_VALUE ? d.timestampMicros() : firstTs;
                     lastTs = d.timestampMicros();
                     if (d.image() != null && sampler.take(d.timestampMicros())) {
-                        try (BytePointer buf = new BytePointer(); IntPointer p = new IntPointer(IMWRITE_JPEG_QUALITY, jpegQuality)) {
+                        try (BytePointer buf = new BytePointer();
+                                IntPointer p = new IntPointer(IMWRITE_JPEG_QUALITY, jpegQuality)) {
                             imencode(".jpg", d.image(), buf, p);
                         }
                         encoded++;
@@ -64,7 +65,11 @@ final class DecodeBench {
                 }
             }
         }
-        return new Result(decoded, encoded, (System.nanoTime() - t0) / 1e9, (bean.getCurrentThreadCpuTime() - cpu0) / 1e9,
+        return new Result(
+                decoded,
+                encoded,
+                (System.nanoTime() - t0) / 1e9,
+                (bean.getCurrentThreadCpuTime() - cpu0) / 1e9,
                 decoded == 0 ? 0 : lastTs - firstTs);
     }
 }

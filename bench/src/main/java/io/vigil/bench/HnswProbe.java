@@ -27,8 +27,14 @@ final class HnswProbe {
         vectors = RandomAccessVectorValues.fromFloats(rows, rows.get(0).length);
         long t0 = System.nanoTime();
         try {
-            graph = HnswGraphBuilder.create(DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorerSupplier(
-                    VectorSimilarityFunction.DOT_PRODUCT, vectors), maxConn, beamWidth, 42, rows.size()).build(rows.size());
+            graph = HnswGraphBuilder.create(
+                            DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorerSupplier(
+                                    VectorSimilarityFunction.DOT_PRODUCT, vectors),
+                            maxConn,
+                            beamWidth,
+                            42,
+                            rows.size())
+                    .build(rows.size());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -38,8 +44,14 @@ final class HnswProbe {
     /** The row closest to {@code q} that the graph search finds, or -1. */
     int search(float[] q) {
         try {
-            TopDocs top = HnswGraphSearcher.search(DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(
-                    VectorSimilarityFunction.DOT_PRODUCT, vectors, q), ef, graph, null, Integer.MAX_VALUE).topDocs();
+            TopDocs top = HnswGraphSearcher.search(
+                            DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(
+                                    VectorSimilarityFunction.DOT_PRODUCT, vectors, q),
+                            ef,
+                            graph,
+                            null,
+                            Integer.MAX_VALUE)
+                    .topDocs();
             return top.scoreDocs.length == 0 ? -1 : top.scoreDocs[0].doc;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

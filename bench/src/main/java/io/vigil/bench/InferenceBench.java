@@ -1,9 +1,9 @@
 package io.vigil.bench;
 
+import io.vigil.api.face.Face;
 import io.vigil.app.demo.DemoAssets;
 import io.vigil.app.pipeline.Settings;
 import io.vigil.inference.InferenceConfig;
-import io.vigil.api.face.Face;
 import io.vigil.inference.face.Alignment;
 import io.vigil.inference.face.Embedder;
 import io.vigil.inference.face.FaceAnalyzer;
@@ -22,25 +22,37 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-@Command(name = "inference", mixinStandardHelpOptions = true,
-        description = {"Faces per second through the worker path (JPEG decode, detect, landmarks, align, embed, thumbnail)",
-                "against a bare ONNX Runtime loop over the same three models and the same images' tensors (baseline),",
-                "per-step latency, and batch sizes. Uses the configured device and models (VIGIL_INFERENCE_*)."})
+@Command(
+        name = "inference",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Faces per second through the worker path (JPEG decode, detect, landmarks, align, embed, thumbnail)",
+            "against a bare ONNX Runtime loop over the same three models and the same images' tensors (baseline),",
+            "per-step latency, and batch sizes. Uses the configured device and models (VIGIL_INFERENCE_*)."
+        })
 final class InferenceBench implements Callable<Integer> {
     @Option(names = "--frames", defaultValue = "96", description = "frames per measurement (default ${DEFAULT-VALUE})")
     int frames;
 
-    @Option(names = "--batches", split = ",", defaultValue = "1,8,32", description = "batch sizes (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batches",
+            split = ",",
+            defaultValue = "1,8,32",
+            description = "batch sizes (default ${DEFAULT-VALUE})")
     List<Integer> batches;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "measured runs per figure, after two warm-up runs"
-            + " (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--repeats",
+            defaultValue = "3",
+            description = "measured runs per figure, after two warm-up runs" + " (default ${DEFAULT-VALUE})")
     int repeats;
 
     @Override
     public Integer call() {
         InferenceConfig c = Settings.fromEnvironment().inference();
-        List<byte[]> jpegs = DemoAssets.SCENE.stream().map(s -> DemoAssets.read("scene/" + s)).toList();
+        List<byte[]> jpegs = DemoAssets.SCENE.stream()
+                .map(s -> DemoAssets.read("scene/" + s))
+                .toList();
         Map<String, long[]> steps = new TreeMap<>();
         FaceAnalyzer.Listener listener = new FaceAnalyzer.Listener() {
             @Override
@@ -51,11 +63,17 @@ final class InferenceBench implements Callable<Integer> {
             }
         };
         int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(32);
-        System.out.printf("device %s, %d frames of %d photos (1 face each), threads %s%n", c.session().device(), frames,
-                jpegs.size(), c.session().intraOpThreads() == 0 ? "default" : c.session().intraOpThreads());
+        System.out.printf(
+                "device %s, %d frames of %d photos (1 face each), threads %s%n",
+                c.session().device(),
+                frames,
+                jpegs.size(),
+                c.session().intraOpThreads() == 0 ? "default" : c.session().intraOpThreads());
         try (FaceAnalyzer analyzer = c.analyzer(maxBatch, listener)) {
             Spread bare = bareLoop(c, jpegs, analyzer);
-            System.out.printf("%nbare ONNX Runtime loop (batch 1, tensors prepared beforehand): %s faces/s%n%n", bare.show("%.1f"));
+            System.out.printf(
+                    "%nbare ONNX Runtime loop (batch 1, tensors prepared beforehand): %s faces/s%n%n",
+                    bare.show("%.1f"));
             System.out.printf("%-6s %24s %14s%n", "batch", "faces/s", "vs bare loop");
             for (int b : batches) {
                 run(analyzer, jpegs, b, frames); // warm-up: JIT, ONNX Runtime's memory arena for this batch size
@@ -69,7 +87,8 @@ final class InferenceBench implements Callable<Integer> {
                 }
             }
         }
-        System.out.printf("%nmedian [range] of %d runs of %d frames each, after two warm-up runs; ratios of medians.%n",
+        System.out.printf(
+                "%nmedian [range] of %d runs of %d frames each, after two warm-up runs; ratios of medians.%n",
                 repeats, frames);
         return 0;
     }
@@ -93,8 +112,9 @@ final class InferenceBench implements Callable<Integer> {
     /** The three models on prepared tensors, one face at a time: the cost of inference alone. */
     private Spread bareLoop(InferenceConfig c, List<byte[]> jpegs, FaceAnalyzer analyzer) {
         SessionSettings s = c.session();
-        try (OnnxModel det = new OnnxModel(c.detector(), s); OnnxModel lm = new OnnxModel(c.landmarks(), s);
-             OnnxModel emb = new OnnxModel(c.embedder(), s)) {
+        try (OnnxModel det = new OnnxModel(c.detector(), s);
+                OnnxModel lm = new OnnxModel(c.landmarks(), s);
+                OnnxModel emb = new OnnxModel(c.embedder(), s)) {
             List<float[][]> tensors = new ArrayList<>();
             for (byte[] jpeg : jpegs) {
                 try (Mat img = Images.decode(jpeg)) {
@@ -107,7 +127,7 @@ final class InferenceBench implements Callable<Integer> {
                     try (Mat aligned = Alignment.align(img, face.landmarks())) {
                         Embedder.input(aligned, e, 0);
                     }
-                    tensors.add(new float[][]{d, l, e});
+                    tensors.add(new float[][] {d, l, e});
                 }
             }
             return Spread.measure(2, repeats, () -> {

@@ -16,27 +16,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-@Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Decode + sample + JPEG-encode throughput of ingest's camera path on H.264 files, against",
-                "`ffmpeg -i FILE -f null -` on the same files in the same run (baseline), and how many 25 fps cameras",
-                "at 5 fps one core sustains, with full decoding and with key-frame-only decoding.",
-                "Without --file it generates 30 s test clips (1920x1080 and 640x480, 25 fps, moving content) with ffmpeg."})
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Decode + sample + JPEG-encode throughput of ingest's camera path on H.264 files, against",
+            "`ffmpeg -i FILE -f null -` on the same files in the same run (baseline), and how many 25 fps cameras",
+            "at 5 fps one core sustains, with full decoding and with key-frame-only decoding.",
+            "Without --file it generates 30 s test clips (1920x1080 and 640x480, 25 fps, moving content) with ffmpeg."
+        })
 final class IngestBench implements Callable<Integer> {
     private static final Pattern BENCH = Pattern.compile("rtime=([0-9.]+)s");
     private static final Pattern FRAMES = Pattern.compile("frame=\\s*(\\d+)");
 
-    @Option(names = "--file", paramLabel = "FILE", description = "H.264 file(s) to measure instead of the generated clips")
+    @Option(
+            names = "--file",
+            paramLabel = "FILE",
+            description = "H.264 file(s) to measure instead of the generated clips")
     List<Path> files = new ArrayList<>();
 
     @Option(names = "--fps", defaultValue = "5", description = "sampling rate (default ${DEFAULT-VALUE})")
     double fps;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "measured runs per figure (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--repeats",
+            defaultValue = "3",
+            description = "measured runs per figure (default ${DEFAULT-VALUE})")
     int repeats;
 
     /** One run of ingest's path on a file: decoded frames per second, and CPU seconds per second of video. */
-    private record Run(double fps, double cpuPerVideoSecond) {
-    }
+    private record Run(double fps, double cpuPerVideoSecond) {}
 
     private Run run(Path f, boolean keyframesOnly) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -56,8 +65,9 @@ final class IngestBench implements Callable<Integer> {
             Path dir = Files.createTempDirectory("vigil-bench");
             files = List.of(clip(dir, 1920, 1080), clip(dir, 640, 480));
         }
-        System.out.printf("%-22s %22s %22s %8s %22s %22s%n", "file", "vigil fps", "ffmpeg fps", "ratio",
-                "CPU s / video s", "cameras / core");
+        System.out.printf(
+                "%-22s %22s %22s %8s %22s %22s%n",
+                "file", "vigil fps", "ffmpeg fps", "ratio", "CPU s / video s", "cameras / core");
         for (Path f : files) {
             run(f, false); // warm-up: JIT, native libraries, page cache
             List<Run> full = new ArrayList<>();
@@ -70,22 +80,60 @@ final class IngestBench implements Callable<Integer> {
             }
             Spread vigil = Spread.of(full.stream().mapToDouble(Run::fps).toArray());
             Spread base = Spread.of(ffmpeg);
-            Spread cpu = Spread.of(full.stream().mapToDouble(Run::cpuPerVideoSecond).toArray());
-            Spread keyCpu = Spread.of(key.stream().mapToDouble(Run::cpuPerVideoSecond).toArray());
-            System.out.printf(Locale.ROOT, "%-22s %22s %22s %7.2fx %22s %22s%n", f.getFileName(), vigil.show("%.1f"),
-                    base.show("%.1f"), vigil.ratioTo(base), cpu.show("%.3f"), cpu.inverse().show("%.1f"));
-            System.out.printf(Locale.ROOT, "%-22s %22s %22s %8s %22s %22s%n", "  key frames only", "", "", "",
-                    keyCpu.show("%.3f"), keyCpu.inverse().show("%.1f"));
+            Spread cpu =
+                    Spread.of(full.stream().mapToDouble(Run::cpuPerVideoSecond).toArray());
+            Spread keyCpu =
+                    Spread.of(key.stream().mapToDouble(Run::cpuPerVideoSecond).toArray());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-22s %22s %22s %7.2fx %22s %22s%n",
+                    f.getFileName(),
+                    vigil.show("%.1f"),
+                    base.show("%.1f"),
+                    vigil.ratioTo(base),
+                    cpu.show("%.3f"),
+                    cpu.inverse().show("%.1f"));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-22s %22s %22s %8s %22s %22s%n",
+                    "  key frames only",
+                    "",
+                    "",
+                    "",
+                    keyCpu.show("%.3f"),
+                    keyCpu.inverse().show("%.1f"));
         }
-        System.out.printf("%nmedian [range] of %d runs each after a warm-up run; ratio = median against median; cameras"
-                + " / core = seconds of 25 fps video decoded, sampled to %.0f fps and encoded per CPU second.%n", repeats, fps);
+        System.out.printf(
+                "%nmedian [range] of %d runs each after a warm-up run; ratio = median against median; cameras"
+                        + " / core = seconds of 25 fps video decoded, sampled to %.0f fps and encoded per CPU second.%n",
+                repeats, fps);
         return 0;
     }
 
     private static Path clip(Path dir, int w, int h) throws IOException, InterruptedException {
         Path out = dir.resolve(w + "x" + h + ".h264");
-        run(List.of("ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=" + w + "x" + h + ":rate=25",
-                "-t", "30", "-c:v", "libx264", "-preset", "veryfast", "-bf", "0", "-g", "50", "-pix_fmt", "yuv420p", out.toString()));
+        run(List.of(
+                "ffmpeg",
+                "-y",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=" + w + "x" + h + ":rate=25",
+                "-t",
+                "30",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "veryfast",
+                "-bf",
+                "0",
+                "-g",
+                "50",
+                "-pix_fmt",
+                "yuv420p",
+                out.toString()));
         return out;
     }
 

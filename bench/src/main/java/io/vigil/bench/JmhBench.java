@@ -8,11 +8,17 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "jmh", mixinStandardHelpOptions = true,
-        description = {"The micro benchmarks, with JMH (forked JVM, warm-up and measurement iterations, error bounds):",
-                "the watchlist search (exact scan as the baseline, sketch index) and the faces wire format."})
+@Command(
+        name = "jmh",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The micro benchmarks, with JMH (forked JVM, warm-up and measurement iterations, error bounds):",
+            "the watchlist search (exact scan as the baseline, sketch index) and the faces wire format."
+        })
 final class JmhBench implements Callable<Integer> {
-    @Option(names = "--include", defaultValue = "io.vigil.bench.jmh.*",
+    @Option(
+            names = "--include",
+            defaultValue = "io.vigil.bench.jmh.*",
             description = "regular expression of the benchmarks to run (default ${DEFAULT-VALUE})")
     String include;
 
@@ -23,7 +29,9 @@ final class JmhBench implements Callable<Integer> {
     public Integer call() throws Exception {
         ChainedOptionsBuilder o = new OptionsBuilder().include(include); // forks inherit this class path
         if (quick) {
-            o.warmupIterations(1).measurementIterations(2).forks(1)
+            o.warmupIterations(1)
+                    .measurementIterations(2)
+                    .forks(1)
                     .warmupTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(300))
                     .measurementTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(300));
         }

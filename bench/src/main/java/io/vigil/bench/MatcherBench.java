@@ -12,45 +12,75 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
-@Command(name = "matcher", mixinStandardHelpOptions = true,
-        description = {"Watchlist search on one thread, for synthetic L2-normalised identities (one embedding each):",
-                "exact and approximate query latency p50/p99 and queries/s, recall@1 of approximate against exact,",
-                "load rate and memory per identity. Faces of enrolled people are queries at cosine 0.5-0.9 to a random",
-                "identity (same-person similarity on the real photos: 0.66-0.95); strangers are random unit vectors."})
+@Command(
+        name = "matcher",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Watchlist search on one thread, for synthetic L2-normalised identities (one embedding each):",
+            "exact and approximate query latency p50/p99 and queries/s, recall@1 of approximate against exact,",
+            "load rate and memory per identity. Faces of enrolled people are queries at cosine 0.5-0.9 to a random",
+            "identity (same-person similarity on the real photos: 0.66-0.95); strangers are random unit vectors."
+        })
 final class MatcherBench implements Callable<Integer> {
-    @Option(names = "--sizes", split = ",", defaultValue = "1000,10000,100000,1000000",
+    @Option(
+            names = "--sizes",
+            split = ",",
+            defaultValue = "1000,10000,100000,1000000",
             description = "watchlist sizes (default ${DEFAULT-VALUE})")
     List<Integer> sizes;
 
-    @Option(names = "--queries", defaultValue = "500", description = "faces of enrolled people per size (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--queries",
+            defaultValue = "500",
+            description = "faces of enrolled people per size (default ${DEFAULT-VALUE})")
     int queries;
 
-    @Option(names = "--strangers", defaultValue = "100", description = "faces of strangers per size (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--strangers",
+            defaultValue = "100",
+            description = "faces of strangers per size (default ${DEFAULT-VALUE})")
     int strangers;
 
-    @Option(names = "--near", defaultValue = "200", description = "faces of enrolled people at cosine between the threshold"
-            + " and 0.5, the hardest to find, measured apart (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--near",
+            defaultValue = "200",
+            description = "faces of enrolled people at cosine between the threshold"
+                    + " and 0.5, the hardest to find, measured apart (default ${DEFAULT-VALUE})")
     int near;
 
-    @Option(names = "--candidates", defaultValue = "64", description = "rows re-ranked exactly by the approximate search (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--candidates",
+            defaultValue = "64",
+            description = "rows re-ranked exactly by the approximate search (default ${DEFAULT-VALUE})")
     int candidates;
 
-    @Option(names = "--threads", defaultValue = "1", description = "also measure the approximate search with its sketch"
-            + " pass split over this many threads, when more than 1 (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            description = "also measure the approximate search with its sketch"
+                    + " pass split over this many threads, when more than 1 (default ${DEFAULT-VALUE})")
     int threads;
 
     @Option(names = "--dim", defaultValue = "512")
     int dim;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "timed passes over all queries per index, after a"
-            + " warm-up pass (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--repeats",
+            defaultValue = "3",
+            description =
+                    "timed passes over all queries per index, after a" + " warm-up pass (default ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(names = "--threshold", defaultValue = "0.40", description = "for the alert-decision agreement (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--threshold",
+            defaultValue = "0.40",
+            description = "for the alert-decision agreement (default ${DEFAULT-VALUE})")
     double threshold;
 
-    @Option(names = "--hnsw", description = "also build Lucene's HNSW graph (M 16, beam 100) on sizes up to 100k and"
-            + " measure it the same way; its build is slow (about 40 s for 20k rows on 2 cores)")
+    @Option(
+            names = "--hnsw",
+            description = "also build Lucene's HNSW graph (M 16, beam 100) on sizes up to 100k and"
+                    + " measure it the same way; its build is slow (about 40 s for 20k rows on 2 cores)")
     boolean hnsw;
 
     @Option(names = "--hnsw-ef", defaultValue = "100", description = "HNSW search beam (default ${DEFAULT-VALUE})")
@@ -58,26 +88,44 @@ final class MatcherBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (sizes.stream().anyMatch(n -> n < 1) || queries < 1 || strangers < 0 || near < 0 || candidates < 1 || dim < 1) {
-            throw new UserException("sizes, --queries, --candidates and --dim must be positive; --strangers and --near >= 0");
+        if (sizes.stream().anyMatch(n -> n < 1)
+                || queries < 1
+                || strangers < 0
+                || near < 0
+                || candidates < 1
+                || dim < 1) {
+            throw new UserException(
+                    "sizes, --queries, --candidates and --dim must be positive; --strangers and --near >= 0");
         }
         long largest = sizes.stream().mapToLong(Integer::longValue).max().orElse(0);
         long need = largest * (4L * dim + 300) + Math.min(largest, 100_000) * (4L * dim + 20);
         if (need > Runtime.getRuntime().maxMemory() * 0.9) {
-            throw new UserException(String.format("%,d identities need about %,d MB of heap and this JVM may use %,d MB;"
-                    + " give it more (VIGIL_JAVA_OPTS=-Xmx%dg) or leave the largest size out of --sizes", largest,
-                    need >> 20, Runtime.getRuntime().maxMemory() >> 20, (need >> 30) + 2));
+            throw new UserException(String.format(
+                    "%,d identities need about %,d MB of heap and this JVM may use %,d MB;"
+                            + " give it more (VIGIL_JAVA_OPTS=-Xmx%dg) or leave the largest size out of --sizes",
+                    largest, need >> 20, Runtime.getRuntime().maxMemory() >> 20, (need >> 30) + 2));
         }
-        System.out.printf("%-8s %-6s %24s %24s %10s %9s %10s %12s %16s%n", "people", "index", "p50 ms", "p99 ms", "queries/s",
-                "speed-up", "recall@1", String.format("(%.2f-0.50)", threshold), "strangers agree");
+        System.out.printf(
+                "%-8s %-6s %24s %24s %10s %9s %10s %12s %16s%n",
+                "people",
+                "index",
+                "p50 ms",
+                "p99 ms",
+                "queries/s",
+                "speed-up",
+                "recall@1",
+                String.format("(%.2f-0.50)", threshold),
+                "strangers agree");
         SplittableRandom r = new SplittableRandom(42);
         for (int n : sizes) {
             run(n, r);
         }
-        System.out.printf("p50 and p99: median [range] of %d timed passes over every query after a warm-up pass.%n", repeats);
-        System.out.println("speed-up: p50 against the exact scan of the same rows, in the same run; recall@1: the approximate"
-                + " search names the exact search's person, for faces at cosine 0.5-0.9 and, apart, between the threshold"
-                + " and 0.5; strangers agree: the same alert decision at the threshold.");
+        System.out.printf(
+                "p50 and p99: median [range] of %d timed passes over every query after a warm-up pass.%n", repeats);
+        System.out.println(
+                "speed-up: p50 against the exact scan of the same rows, in the same run; recall@1: the approximate"
+                        + " search names the exact search's person, for faces at cosine 0.5-0.9 and, apart, between the threshold"
+                        + " and 0.5; strangers agree: the same alert decision at the threshold.");
         return 0;
     }
 
@@ -92,7 +140,7 @@ final class MatcherBench implements Callable<Integer> {
             if (i < enrolled.length) {
                 enrolled[i] = v;
             }
-            index.upsert("p" + i, new float[][]{v});
+            index.upsert("p" + i, new float[][] {v});
         }
         double loadS = (System.nanoTime() - t0) / 1e9;
         long queryBases = enrolled.length * (16L + 4L * dim + 4); // kept by the bench, not by the index
@@ -109,14 +157,17 @@ final class MatcherBench implements Callable<Integer> {
         }
         Match[] exact = new Match[qs.length];
         Timing te = timing(qs, exact, index::searchExact);
-        System.out.printf("%-8d %-6s %24s %24s %10.0f %9s %10s %12s %16s%n", n, "exact", te.p50.show("%.3f"),
-                te.p99.show("%.3f"), te.qps.median(), "1.00x", "1", "1", "-");
+        System.out.printf(
+                "%-8d %-6s %24s %24s %10.0f %9s %10s %12s %16s%n",
+                n, "exact", te.p50.show("%.3f"), te.p99.show("%.3f"), te.qps.median(), "1.00x", "1", "1", "-");
         printApproximate("approx", qs, exact, te, serial);
         if (threads > 1) {
             printApproximate("x" + threads, qs, exact, te, index);
         }
-        System.out.printf("%-8s load %.1f s (%.0f identities/s); memory per identity: %d B held (floats, sketch, owner),"
-                + " %d B heap growth%n", "", loadS, n / loadS, index.bytesPerRow(), heapPerPerson);
+        System.out.printf(
+                "%-8s load %.1f s (%.0f identities/s); memory per identity: %d B held (floats, sketch, owner),"
+                        + " %d B heap growth%n",
+                "", loadS, n / loadS, index.bytesPerRow(), heapPerPerson);
         if (hnsw && n <= enrolled.length) {
             compareHnsw(enrolled, qs, exact, te);
         } else if (hnsw) {
@@ -142,8 +193,15 @@ final class MatcherBench implements Callable<Integer> {
             boolean a = approx[i].similarity() >= threshold;
             agree += e == a && (!e || exact[i].personId().equals(approx[i].personId())) ? 1 : 0;
         }
-        System.out.printf("%-8s %-6s %24s %24s %10.0f %8.2fx %10.4f %12s %16s%n", "", label, ta.p50.show("%.3f"),
-                ta.p99.show("%.3f"), ta.qps.median(), te.p50.ratioTo(ta.p50), (double) found / queries,
+        System.out.printf(
+                "%-8s %-6s %24s %24s %10.0f %8.2fx %10.4f %12s %16s%n",
+                "",
+                label,
+                ta.p50.show("%.3f"),
+                ta.p99.show("%.3f"),
+                ta.qps.median(),
+                te.p50.ratioTo(ta.p50),
+                (double) found / queries,
                 near == 0 ? "-" : String.format("%.4f", (double) foundNear / near),
                 strangers == 0 ? "-" : agree + "/" + strangers);
     }
@@ -170,13 +228,21 @@ final class MatcherBench implements Callable<Integer> {
                 agree += exact[i].similarity() < threshold || same ? 1 : 0;
             }
         }
-        System.out.printf("%-8s %-6s %24.3f %24.3f %10.0f %8.2fx %10.4f %12s %16s%n", "", "hnsw", p(th, 0.5), p(th, 0.99),
-                qs.length / (Arrays.stream(th).sum() / 1e9), te.p50.median() / p(th, 0.5), (double) found / queries,
+        System.out.printf(
+                "%-8s %-6s %24.3f %24.3f %10.0f %8.2fx %10.4f %12s %16s%n",
+                "",
+                "hnsw",
+                p(th, 0.5),
+                p(th, 0.99),
+                qs.length / (Arrays.stream(th).sum() / 1e9),
+                te.p50.median() / p(th, 0.5),
+                (double) found / queries,
                 near == 0 ? "-" : String.format("%.4f", (double) foundNear / near),
                 strangers == 0 ? "-" : agree + "/" + strangers);
-        System.out.printf("%-8s hnsw (Lucene 9.12, M 16, beam 100, ef %d): build %.1f s (%.0f identities/s), graph %d B"
-                + " per identity besides the floats%n", "", hnswEf, graph.buildSeconds, rows.length / graph.buildSeconds,
-                graph.graphBytes() / rows.length);
+        System.out.printf(
+                "%-8s hnsw (Lucene 9.12, M 16, beam 100, ef %d): build %.1f s (%.0f identities/s), graph %d B"
+                        + " per identity besides the floats%n",
+                "", hnswEf, graph.buildSeconds, rows.length / graph.buildSeconds, graph.graphBytes() / rows.length);
     }
 
     private interface Search {
@@ -184,8 +250,7 @@ final class MatcherBench implements Callable<Integer> {
     }
 
     /** p50 and p99 (ms) and queries per second of each timed pass. */
-    private record Timing(Spread p50, Spread p99, Spread qps) {
-    }
+    private record Timing(Spread p50, Spread p99, Spread qps) {}
 
     /** A warm-up pass over every query, then {@link #repeats} timed passes; {@code out} holds the answers. */
     private Timing timing(float[][] qs, Match[] out, Search search) {

@@ -63,12 +63,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             long t0 = System.nanoTime();
             server.startup();
-            LOG.info("Embedded Kafka ready on 127.0.0.1:{} in {} ms, data in {}", brokerPort,
-                    (System.nanoTime() - t0) / 1_000_000, dataDir.toAbsolutePath());
+            LOG.info(
+                    "Embedded Kafka ready on 127.0.0.1:{} in {} ms, data in {}",
+                    brokerPort,
+                    (System.nanoTime() - t0) / 1_000_000,
+                    dataDir.toAbsolutePath());
             return new EmbeddedKafka(dataDir, brokerPort, controllerPort, server);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare Kafka data directory " + dataDir
-                    + "; check that it is writable", e);
+            throw new UncheckedIOException(
+                    "cannot prepare Kafka data directory " + dataDir + "; check that it is writable", e);
         }
     }
 
@@ -106,7 +109,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
                 Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry(
+                        "listeners",
+                        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
                 Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
@@ -135,8 +140,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.store(w, "written by Vigil's embedded broker for formatting; the live config is rebuilt at start");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[]{"format", "-t", Uuid.randomUuid().toString(), "-c",
-                config.toString(), "--ignore-formatted"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        int rc = StorageTool.execute(
+                new String[] {
+                    "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IllegalStateException("formatting Kafka storage in " + dataDir + " failed (exit " + rc + "): "
                     + out.toString(StandardCharsets.UTF_8).trim() + "; delete the directory to start afresh");

@@ -13,7 +13,8 @@ import java.util.UUID;
  * {@code @BeforeAll static void setUp(EmbeddedKafka kafka)}. Data lives under {@code target/embedded-kafka/}.
  */
 public final class EmbeddedKafkaExtension implements ParameterResolver {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EmbeddedKafkaExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(EmbeddedKafkaExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -27,9 +28,13 @@ public final class EmbeddedKafkaExtension implements ParameterResolver {
 
     /** The shared broker, started on first use. */
     public static EmbeddedKafka broker(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent("broker", k -> new Resource(EmbeddedKafka.start(
-                        Path.of("target", "embedded-kafka", UUID.randomUUID().toString()))), Resource.class)
+        return context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        "broker",
+                        k -> new Resource(EmbeddedKafka.start(Path.of(
+                                "target", "embedded-kafka", UUID.randomUUID().toString()))),
+                        Resource.class)
                 .kafka;
     }
 

@@ -26,9 +26,18 @@ import java.time.Duration;
  * @param maxFramePixels  larger frames go to the dead-letter topic
  * @param workers         worker threads in this process (each with its own consumer and sessions)
  */
-public record InferenceConfig(SessionSettings session, ModelSource detector, ModelSource landmarks, ModelSource embedder,
-                              Tiling tiling, float detectionThreshold, AnalyzerSettings quality, int batchSize,
-                              Duration batchWait, long maxFramePixels, int workers) {
+public record InferenceConfig(
+        SessionSettings session,
+        ModelSource detector,
+        ModelSource landmarks,
+        ModelSource embedder,
+        Tiling tiling,
+        float detectionThreshold,
+        AnalyzerSettings quality,
+        int batchSize,
+        Duration batchWait,
+        long maxFramePixels,
+        int workers) {
 
     public static InferenceConfig from(ConfigReader r) {
         SessionSettings session = new SessionSettings(
@@ -54,7 +63,8 @@ public record InferenceConfig(SessionSettings session, ModelSource detector, Mod
                 (float) r.doubleValue("VIGIL_INFERENCE_MIN_EMBEDDING_NORM", d.minEmbeddingNorm(), 0, 100),
                 r.intValue("VIGIL_INFERENCE_THUMBNAIL_HEIGHT", d.thumbnailHeight(), 32, 512),
                 r.intValue("VIGIL_INFERENCE_THUMBNAIL_QUALITY", d.thumbnailQuality(), 10, 100));
-        return new InferenceConfig(session,
+        return new InferenceConfig(
+                session,
                 model(r, "DETECTOR", ModelSource.DETECTOR),
                 model(r, "LANDMARK", ModelSource.LANDMARKS),
                 model(r, "EMBEDDER", ModelSource.EMBEDDER),
@@ -69,8 +79,8 @@ public record InferenceConfig(SessionSettings session, ModelSource detector, Mod
 
     /** The one way a face analyzer is built from these settings (workers, enrolment, the face commands). */
     public FaceAnalyzer analyzer(int maxBatch, FaceAnalyzer.Listener listener) {
-        return new FaceAnalyzer(detector, landmarks, embedder, session, tiling, detectionThreshold, maxBatch, quality,
-                listener);
+        return new FaceAnalyzer(
+                detector, landmarks, embedder, session, tiling, detectionThreshold, maxBatch, quality, listener);
     }
 
     private static ModelSource model(ConfigReader r, String key, ModelSource bundled) {
@@ -84,10 +94,15 @@ public record InferenceConfig(SessionSettings session, ModelSource detector, Mod
             return bundled;
         }
         if (sha != null && !sha.matches("[0-9a-fA-F]{64}")) {
-            r.problem("VIGIL_INFERENCE_" + key + "_SHA256=" + sha + " is invalid: expected 64 hex digits (sha256sum output)");
+            r.problem("VIGIL_INFERENCE_" + key + "_SHA256=" + sha
+                    + " is invalid: expected 64 hex digits (sha256sum output)");
         }
         return new ModelSource(bundled.name(), path, sha);
     }
 
-    enum Level { BASIC, EXTENDED, ALL }
+    enum Level {
+        BASIC,
+        EXTENDED,
+        ALL
+    }
 }

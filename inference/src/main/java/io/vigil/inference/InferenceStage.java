@@ -1,11 +1,11 @@
 package io.vigil.inference;
 
-import io.vigil.inference.worker.FrameBatcher;
-import io.vigil.inference.worker.InferenceMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.inference.face.FaceAnalyzer;
+import io.vigil.inference.worker.FrameBatcher;
+import io.vigil.inference.worker.InferenceMetrics;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
 import io.vigil.runtime.kafka.KafkaClients;
@@ -72,22 +72,40 @@ public final class InferenceStage implements Stage {
             }
             Map<String, Object> consumerProps = KafkaClients.consumer(common, "vigil-inference-" + i, GROUP);
             consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize());
-            consumerProps.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, VigilTopics.FRAMES_MAX_MESSAGE_BYTES + 1024 * 1024);
-            FrameBatcher batcher = new FrameBatcher(producer, analyzer, metrics, config, common.captureWindow(),
-                    topics.frames, topics.faces, Clock.systemUTC());
+            consumerProps.put(
+                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                    VigilTopics.FRAMES_MAX_MESSAGE_BYTES + 1024 * 1024);
+            FrameBatcher batcher = new FrameBatcher(
+                    producer,
+                    analyzer,
+                    metrics,
+                    config,
+                    common.captureWindow(),
+                    topics.frames,
+                    topics.faces,
+                    Clock.systemUTC());
             LoopSettings settings = LoopSettings.committing("inference-" + i, topics.frames.name())
                     .withMaxInFlight(config.batchSize() * 8);
-            loops.add(new ConsumerLoop(settings, () -> {
-                KafkaConsumer<byte[], byte[]> consumer = KafkaClients.byteConsumer(consumerProps);
-                KafkaClientMetrics clientMetrics = new KafkaClientMetrics(consumer);
-                clientMetrics.bindTo(registry);
-                resources.add(clientMetrics);
-                return consumer;
-            }, batcher, dlq, registry));
+            loops.add(new ConsumerLoop(
+                    settings,
+                    () -> {
+                        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.byteConsumer(consumerProps);
+                        KafkaClientMetrics clientMetrics = new KafkaClientMetrics(consumer);
+                        clientMetrics.bindTo(registry);
+                        resources.add(clientMetrics);
+                        return consumer;
+                    },
+                    batcher,
+                    dlq,
+                    registry));
         }
         loops.forEach(ConsumerLoop::start);
-        LOG.info("Inference started: {} worker(s), batch {} / {} ms, device {}", config.workers(), config.batchSize(),
-                config.batchWait().toMillis(), config.session().device());
+        LOG.info(
+                "Inference started: {} worker(s), batch {} / {} ms, device {}",
+                config.workers(),
+                config.batchSize(),
+                config.batchWait().toMillis(),
+                config.session().device());
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.vigil.inference;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.api.face.FrameFaces;
 import io.vigil.api.frame.Frame;
@@ -32,9 +35,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 @ExtendWith(EmbeddedKafkaExtension.class)
 class InferenceStageIT {
 
@@ -50,9 +50,10 @@ class InferenceStageIT {
         FrameSerde frames = new FrameSerde();
 
         try (InferenceStage stage = new InferenceStage(common, config, topics, registry);
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                     new ByteArraySerializer(), new ByteArraySerializer())) {
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
             stage.start();
             long now = System.currentTimeMillis();
             byte[] grace = FaceFixtures.bytes("misc/grace_hopper_512x512.jpg");
@@ -70,18 +71,34 @@ class InferenceStageIT {
             send(producer, topics.frames.name(), "cam-c", unknownVersion);
             byte[] truncated = java.util.Arrays.copyOf(frames.encode(new Frame("cam-c", 0, 1, 512, 512, grace)), 40);
             send(producer, topics.frames.name(), "cam-c", truncated);
-            send(producer, topics.frames.name(), "cam-c", frames.encode(new Frame("cam-c", 1, now, 640, 480,
-                    "not a jpeg at all".getBytes(StandardCharsets.UTF_8))));
-            send(producer, topics.frames.name(), "cam-c", frames.encode(new Frame("cam-c", 2, now, 20000, 20000, grace)));
+            send(
+                    producer,
+                    topics.frames.name(),
+                    "cam-c",
+                    frames.encode(new Frame(
+                            "cam-c", 1, now, 640, 480, "not a jpeg at all".getBytes(StandardCharsets.UTF_8))));
+            send(
+                    producer,
+                    topics.frames.name(),
+                    "cam-c",
+                    frames.encode(new Frame("cam-c", 2, now, 20000, 20000, grace)));
             // hostile frames: a time that is not a time (it killed the worker once), a decompression bomb (the JPEG's
             // header says 16000x16000, the record 8x8), a record under another camera's key, a JPEG of the wrong size
             send(producer, topics.frames.name(), "cam-c", frames.encode(new Frame("cam-c", 3, -5, 512, 512, grace)));
             send(producer, topics.frames.name(), "cam-c", frames.encode(new Frame("cam-c", 4, now, 8, 8, bomb(grace))));
             send(producer, topics.frames.name(), "cam-x", frames.encode(new Frame("cam-c", 5, now, 512, 512, grace)));
             send(producer, topics.frames.name(), "cam-c", frames.encode(new Frame("cam-c", 6, now, 640, 480, grace)));
-            send(producer, topics.frames.name(), "cam-c", frames.encode(new Frame("cam-c", 7, now + 3_600_000, 512, 512, grace)));
+            send(
+                    producer,
+                    topics.frames.name(),
+                    "cam-c",
+                    frames.encode(new Frame("cam-c", 7, now + 3_600_000, 512, 512, grace)));
             // and after them, a good frame is still analysed
-            send(producer, topics.frames.name(), "cam-a", frames.encode(new Frame("cam-a", 2, now + 300, 512, 512, grace)));
+            send(
+                    producer,
+                    topics.frames.name(),
+                    "cam-a",
+                    frames.encode(new Frame("cam-a", 2, now + 300, 512, 512, grace)));
 
             List<FrameFaces> faces = new ArrayList<>();
             List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
@@ -90,8 +107,10 @@ class InferenceStageIT {
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(200))) {
                         if (r.topic().equals(topics.faces.name())) {
-                            FrameFaces ff = topics.faces.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(ff.cameraId());
+                            FrameFaces ff =
+                                    topics.faces.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                            assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                                    .isEqualTo(ff.cameraId());
                             assertThat(r.timestamp()).isEqualTo(ff.captureTimeMs());
                             faces.add(ff);
                         } else {
@@ -103,25 +122,67 @@ class InferenceStageIT {
                 });
             }
             Map<String, Integer> facesPerFrame = new HashMap<>();
-            faces.forEach(ff -> facesPerFrame.put(ff.cameraId() + "#" + ff.sequence(), ff.faces().size()));
-            assertThat(facesPerFrame).containsEntry("cam-a#0", 1).containsEntry("cam-a#1", 1).containsEntry("cam-b#0", 0)
+            faces.forEach(ff -> facesPerFrame.put(
+                    ff.cameraId() + "#" + ff.sequence(), ff.faces().size()));
+            assertThat(facesPerFrame)
+                    .containsEntry("cam-a#0", 1)
+                    .containsEntry("cam-a#1", 1)
+                    .containsEntry("cam-b#0", 0)
                     .containsEntry("cam-a#2", 1);
-            FrameFaces first = faces.stream().filter(f -> f.cameraId().equals("cam-a") && f.sequence() == 0).findFirst().orElseThrow();
+            FrameFaces first = faces.stream()
+                    .filter(f -> f.cameraId().equals("cam-a") && f.sequence() == 0)
+                    .findFirst()
+                    .orElseThrow();
             assertThat(first.captureTimeMs()).isEqualTo(now);
             assertThat(first.faces().get(0).embedding()).hasSize(512);
 
-            assertThat(dead).extracting(r -> new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
-                    .containsExactlyInAnyOrder("unknown-version", "corrupt-record", "corrupt-jpeg", "oversized-frame",
-                            "invalid-capture-time", "size-mismatch", "key-mismatch", "size-mismatch", "invalid-capture-time");
-            assertThat(dead).allSatisfy(r -> assertThat(new String(r.headers().lastHeader(DeadLetters.SOURCE_TOPIC).value(),
-                    StandardCharsets.UTF_8)).isEqualTo("inf1.frames"));
-            assertThat(registry.get("vigil.dlq.records").tag("reason", "corrupt-jpeg").counter().count()).isEqualTo(1);
-            assertThat(registry.get("vigil.inference.frames").tag("outcome", "processed").counter().count()).isEqualTo(4);
+            assertThat(dead)
+                    .extracting(r -> new String(
+                            r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrder(
+                            "unknown-version",
+                            "corrupt-record",
+                            "corrupt-jpeg",
+                            "oversized-frame",
+                            "invalid-capture-time",
+                            "size-mismatch",
+                            "key-mismatch",
+                            "size-mismatch",
+                            "invalid-capture-time");
+            assertThat(dead)
+                    .allSatisfy(r -> assertThat(new String(
+                                    r.headers()
+                                            .lastHeader(DeadLetters.SOURCE_TOPIC)
+                                            .value(),
+                                    StandardCharsets.UTF_8))
+                            .isEqualTo("inf1.frames"));
+            assertThat(registry.get("vigil.dlq.records")
+                            .tag("reason", "corrupt-jpeg")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(registry.get("vigil.inference.frames")
+                            .tag("outcome", "processed")
+                            .counter()
+                            .count())
+                    .isEqualTo(4);
             assertThat(registry.get("vigil.inference.faces").counter().count()).isEqualTo(3);
-            assertThat(registry.get("vigil.inference.frames").tag("reason", "size-mismatch").counter().count()).isEqualTo(2);
+            assertThat(registry.get("vigil.inference.frames")
+                            .tag("reason", "size-mismatch")
+                            .counter()
+                            .count())
+                    .isEqualTo(2);
             assertThat(stage.live()).isTrue();
-            assertThat(registry.get("vigil.inference.duration").tag("step", "embed").timer().count()).isPositive();
-            assertThat(registry.get("vigil.inference.device").tag("device", "cpu").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("vigil.inference.duration")
+                            .tag("step", "embed")
+                            .timer()
+                            .count())
+                    .isPositive();
+            assertThat(registry.get("vigil.inference.device")
+                            .tag("device", "cpu")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1);
             assertThat(stage.ready()).isTrue();
         }
     }
@@ -145,12 +206,20 @@ class InferenceStageIT {
     }
 
     private static void send(KafkaProducer<byte[], byte[]> p, String topic, String key, byte[] value) throws Exception {
-        p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+        p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
+                .get();
     }
 
     private static KafkaConsumer<byte[], byte[]> reader(EmbeddedKafka kafka) {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "reader-" + System.nanoTime(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 }

@@ -19,8 +19,13 @@ import java.util.Set;
  * @param queue        frames waiting between decoding and publishing, per camera; the oldest is dropped when full
  * @param allow        camera URLs allowed beyond the defaults: local files, loopback, link-local, metadata hosts
  */
-public record IngestConfig(int jpegQuality, Duration timeout, Duration backoffMin, Duration backoffMax, int queue,
-                           Set<CameraPolicy.Allow> allow) {
+public record IngestConfig(
+        int jpegQuality,
+        Duration timeout,
+        Duration backoffMin,
+        Duration backoffMax,
+        int queue,
+        Set<CameraPolicy.Allow> allow) {
     public IngestConfig {
         allow = allow.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(allow));
     }
@@ -30,15 +35,20 @@ public record IngestConfig(int jpegQuality, Duration timeout, Duration backoffMi
     }
 
     public static IngestConfig from(ConfigReader r) {
-        Duration min = r.duration("VIGIL_INGEST_BACKOFF_MIN", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(5));
-        Duration max = r.duration("VIGIL_INGEST_BACKOFF_MAX", Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofHours(1));
+        Duration min = r.duration(
+                "VIGIL_INGEST_BACKOFF_MIN", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(5));
+        Duration max = r.duration(
+                "VIGIL_INGEST_BACKOFF_MAX", Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofHours(1));
         if (max.compareTo(min) < 0) {
-            r.problem("VIGIL_INGEST_BACKOFF_MAX=" + max + " is below VIGIL_INGEST_BACKOFF_MIN=" + min + "; raise the maximum");
+            r.problem("VIGIL_INGEST_BACKOFF_MAX=" + max + " is below VIGIL_INGEST_BACKOFF_MIN=" + min
+                    + "; raise the maximum");
         }
         return new IngestConfig(
                 r.intValue("VIGIL_INGEST_JPEG_QUALITY", 80, 10, 100),
-                r.duration("VIGIL_INGEST_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMinutes(5)),
-                min, max,
+                r.duration(
+                        "VIGIL_INGEST_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMinutes(5)),
+                min,
+                max,
                 r.intValue("VIGIL_INGEST_QUEUE", 2, 1, 1000),
                 allow(r));
     }

@@ -52,7 +52,8 @@ public final class IngestStage implements Stage {
     private CameraFleet fleet;
     private ConsumerLoop loop;
 
-    public IngestStage(CommonConfig common, IngestConfig config, VigilTopics topics, MeterRegistry registry, Clock clock) {
+    public IngestStage(
+            CommonConfig common, IngestConfig config, VigilTopics topics, MeterRegistry registry, Clock clock) {
         this.common = common;
         this.config = config;
         this.topics = topics;
@@ -69,12 +70,16 @@ public final class IngestStage implements Stage {
     public void start() {
         Map<String, Object> p = KafkaClients.producer(common, "vigil-ingest");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, VigilTopics.FRAMES_MAX_MESSAGE_BYTES);
-        KafkaProducer<String, Frame> frames = new KafkaProducer<>(p, topics.frames.keySerde().serializer(),
+        KafkaProducer<String, Frame> frames = new KafkaProducer<>(
+                p,
+                topics.frames.keySerde().serializer(),
                 topics.frames.valueSerde().serializer());
-        KafkaProducer<String, CameraStatus> statuses = new KafkaProducer<>(KafkaClients.producer(common,
-                "vigil-ingest-status"), topics.cameraStatus.keySerde().serializer(),
+        KafkaProducer<String, CameraStatus> statuses = new KafkaProducer<>(
+                KafkaClients.producer(common, "vigil-ingest-status"),
+                topics.cameraStatus.keySerde().serializer(),
                 topics.cameraStatus.valueSerde().serializer());
-        KafkaProducer<byte[], byte[]> dlqProducer = KafkaClients.byteProducer(KafkaClients.producer(common, "vigil-ingest-dlq"));
+        KafkaProducer<byte[], byte[]> dlqProducer =
+                KafkaClients.byteProducer(KafkaClients.producer(common, "vigil-ingest-dlq"));
         resources.add(() -> frames.close(Duration.ofSeconds(5)));
         resources.add(() -> statuses.close(Duration.ofSeconds(5)));
         resources.add(() -> dlqProducer.close(Duration.ofSeconds(5)));
@@ -82,25 +87,38 @@ public final class IngestStage implements Stage {
         frameMetrics.bindTo(registry);
         resources.add(frameMetrics);
 
-        CameraStatusReporter reporter = new CameraStatusReporter(s -> statuses.send(new ProducerRecord<>(
-                topics.cameraStatus.name(), s.cameraId(), s)), common.instanceId(), clock);
-        fleet = new CameraFleet(config, f -> frames.send(new ProducerRecord<>(topics.frames.name(), null,
-                f.captureTimeMs(), f.cameraId(), f)), reporter, registry, clock);
+        CameraStatusReporter reporter = new CameraStatusReporter(
+                s -> statuses.send(new ProducerRecord<>(topics.cameraStatus.name(), s.cameraId(), s)),
+                common.instanceId(),
+                clock);
+        fleet = new CameraFleet(
+                config,
+                f -> frames.send(new ProducerRecord<>(topics.frames.name(), null, f.captureTimeMs(), f.cameraId(), f)),
+                reporter,
+                registry,
+                clock);
         Counter invalid = Counter.builder("vigil.ingest.cameras.invalid")
-                .description("Camera records refused: unreadable, or a URL this deployment does not allow").register(registry);
-        CameraDirectory directory = new CameraDirectory(topics.cameras.valueSerde().deserializer(), config.policy(),
-                fleet, reporter, invalid);
+                .description("Camera records refused: unreadable, or a URL this deployment does not allow")
+                .register(registry);
+        CameraDirectory directory = new CameraDirectory(
+                topics.cameras.valueSerde().deserializer(), config.policy(), fleet, reporter, invalid);
 
         Map<String, Object> c = KafkaClients.consumer(common, "vigil-ingest", GROUP);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         DeadLetterPublisher dlq = new DeadLetterPublisher(dlqProducer, topics.dlq.name(), "ingest", registry);
-        loop = new ConsumerLoop(LoopSettings.reading("ingest-cameras", topics.cameras.name()), () -> {
-            KafkaConsumer<byte[], byte[]> consumer = KafkaClients.byteConsumer(c);
-            KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
-            consumerMetrics.bindTo(registry);
-            resources.add(consumerMetrics);
-            return consumer;
-        }, directory, dlq, registry).start();
+        loop = new ConsumerLoop(
+                        LoopSettings.reading("ingest-cameras", topics.cameras.name()),
+                        () -> {
+                            KafkaConsumer<byte[], byte[]> consumer = KafkaClients.byteConsumer(c);
+                            KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+                            consumerMetrics.bindTo(registry);
+                            resources.add(consumerMetrics);
+                            return consumer;
+                        },
+                        directory,
+                        dlq,
+                        registry)
+                .start();
         ticker.scheduleAtFixedRate(reporter::reportRates, 5, 5, TimeUnit.SECONDS);
     }
 

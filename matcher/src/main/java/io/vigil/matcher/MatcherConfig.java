@@ -21,21 +21,45 @@ import java.time.Duration;
  * @param thresholdFloor the lowest threshold a watchlist entry may carry (one near 0 would match every face)
  * @param captureWindow the capture times of faces the matcher accepts
  */
-public record MatcherConfig(double threshold, Duration cooldown, String applicationId, Path stateDir, int threads,
-                            IndexSettings index, int dimension, double thresholdFloor, CaptureWindow captureWindow) {
+public record MatcherConfig(
+        double threshold,
+        Duration cooldown,
+        String applicationId,
+        Path stateDir,
+        int threads,
+        IndexSettings index,
+        int dimension,
+        double thresholdFloor,
+        CaptureWindow captureWindow) {
     public static final int DEFAULT_DIMENSION = 512;
     /** Above the highest different-person similarity measured on the real photos (0.26), below the threshold. */
     public static final double DEFAULT_THRESHOLD_FLOOR = 0.30;
 
     /** The default index settings, dimension and floor. */
     public MatcherConfig(double threshold, Duration cooldown, String applicationId, Path stateDir, int threads) {
-        this(threshold, cooldown, applicationId, stateDir, threads, IndexSettings.DEFAULT, DEFAULT_DIMENSION,
-                DEFAULT_THRESHOLD_FLOOR, CaptureWindow.DEFAULT);
+        this(
+                threshold,
+                cooldown,
+                applicationId,
+                stateDir,
+                threads,
+                IndexSettings.DEFAULT,
+                DEFAULT_DIMENSION,
+                DEFAULT_THRESHOLD_FLOOR,
+                CaptureWindow.DEFAULT);
     }
 
     public MatcherConfig withIndex(IndexSettings settings) {
-        return new MatcherConfig(threshold, cooldown, applicationId, stateDir, threads, settings, dimension,
-                thresholdFloor, captureWindow);
+        return new MatcherConfig(
+                threshold,
+                cooldown,
+                applicationId,
+                stateDir,
+                threads,
+                settings,
+                dimension,
+                thresholdFloor,
+                captureWindow);
     }
 
     public static MatcherConfig from(ConfigReader r, String topicPrefix, Path home, CaptureWindow window) {
@@ -49,15 +73,20 @@ public record MatcherConfig(double threshold, Duration cooldown, String applicat
                 threshold,
                 r.duration("VIGIL_MATCHER_COOLDOWN", Duration.ofSeconds(60), Duration.ZERO, Duration.ofDays(1)),
                 r.string("VIGIL_MATCHER_APPLICATION_ID", topicPrefix + "matcher"),
-                Path.of(r.string("VIGIL_MATCHER_STATE_DIR", home.resolve("streams").toString())),
+                Path.of(r.string(
+                        "VIGIL_MATCHER_STATE_DIR", home.resolve("streams").toString())),
                 r.intValue("VIGIL_MATCHER_THREADS", 1, 1, 64),
                 new IndexSettings(
                         r.enumValue("VIGIL_MATCHER_INDEX", IndexSettings.Mode.class, IndexSettings.DEFAULT.mode()),
-                        r.intValue("VIGIL_MATCHER_INDEX_EXACT_LIMIT", IndexSettings.DEFAULT.exactLimit(), 0,
+                        r.intValue(
+                                "VIGIL_MATCHER_INDEX_EXACT_LIMIT",
+                                IndexSettings.DEFAULT.exactLimit(),
+                                0,
                                 Integer.MAX_VALUE),
                         r.intValue("VIGIL_MATCHER_INDEX_CANDIDATES", IndexSettings.DEFAULT.candidates(), 1, 1_000_000),
                         r.intValue("VIGIL_MATCHER_INDEX_THREADS", IndexSettings.DEFAULT.threads(), 1, 64)),
                 r.intValue("VIGIL_MATCHER_EMBEDDING_DIM", DEFAULT_DIMENSION, 1, 4096),
-                floor, window);
+                floor,
+                window);
     }
 }

@@ -6,14 +6,14 @@ import io.vigil.api.topic.VigilTopics;
 import io.vigil.matcher.index.FlatIndex;
 import io.vigil.matcher.stream.MatcherMetrics;
 import io.vigil.matcher.stream.MatcherTopology;
-import io.vigil.matcher.stream.Watchlist;
 import io.vigil.matcher.stream.StreamErrors;
+import io.vigil.matcher.stream.Watchlist;
 import io.vigil.matcher.stream.WatchlistDeadLetters;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
 import io.vigil.runtime.kafka.KafkaClients;
-import io.vigil.runtime.loop.Failures;
 import io.vigil.runtime.lifecycle.Stage;
+import io.vigil.runtime.loop.Failures;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -32,6 +32,7 @@ public final class MatcherStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(MatcherStage.class);
     /** A stream thread failing more often than this within {@link #REPLACEMENT_WINDOW} stops the client. */
     static final int MAX_REPLACEMENTS = 3;
+
     static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
@@ -45,9 +46,12 @@ public final class MatcherStage implements Stage {
         watchlist = new Watchlist(new FlatIndex(config.index()));
         dlqProducer = KafkaClients.byteProducer(KafkaClients.producer(common, "vigil-matcher-dlq"));
         DeadLetterPublisher dlq = new DeadLetterPublisher(dlqProducer, topics.dlq.name(), "matcher", registry);
-        LOG.info("Matcher index: {} (exact up to {} embeddings, {} candidates re-ranked, sketch pass on {} thread(s))",
-                config.index().mode().name().toLowerCase(java.util.Locale.ROOT), config.index().exactLimit(),
-                config.index().candidates(), config.index().threads());
+        LOG.info(
+                "Matcher index: {} (exact up to {} embeddings, {} candidates re-ranked, sketch pass on {} thread(s))",
+                config.index().mode().name().toLowerCase(java.util.Locale.ROOT),
+                config.index().exactLimit(),
+                config.index().candidates(),
+                config.index().threads());
         metrics = new MatcherMetrics(watchlist);
         metrics.bindTo(registry);
         WatchlistDeadLetters watchlistDlq = (where, key, value, reason, detail) ->
@@ -59,7 +63,8 @@ public final class MatcherStage implements Stage {
         streams.setStateListener((now, before) -> LOG.info("Matcher {} -> {}", before, now));
         // state-store meters carry a store-type tag key that differs between RocksDB and in-memory stores, which
         // Prometheus cannot hold under one name: keep the thread, task and client meters only
-        registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyNameStartsWith("kafka.stream.state"));
+        registry.config()
+                .meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyNameStartsWith("kafka.stream.state"));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
     }
@@ -83,7 +88,9 @@ public final class MatcherStage implements Stage {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // static membership: close() can then remove this member from the group at once, so that a restarted
         // instance does not wait a session timeout (45 s) for the old member to expire
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.applicationId() + "-" + common.instanceId());
+        p.put(
+                StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                config.applicationId() + "-" + common.instanceId());
         return p;
     }
 
@@ -109,8 +116,11 @@ public final class MatcherStage implements Stage {
                 replacements.removeFirst();
             }
             if (replacements.size() > MAX_REPLACEMENTS || Failures.fatal(e)) {
-                LOG.error("Matcher stream thread failed {} times within {} min; stopping the matcher (liveness DOWN)",
-                        replacements.size(), REPLACEMENT_WINDOW.toMinutes(), e);
+                LOG.error(
+                        "Matcher stream thread failed {} times within {} min; stopping the matcher (liveness DOWN)",
+                        replacements.size(),
+                        REPLACEMENT_WINDOW.toMinutes(),
+                        e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
         }
@@ -127,8 +137,11 @@ public final class MatcherStage implements Stage {
     @Override
     public boolean live() {
         KafkaStreams.State s = streams.state();
-        return closing || !(s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR
-                || s == KafkaStreams.State.NOT_RUNNING || s == KafkaStreams.State.PENDING_SHUTDOWN);
+        return closing
+                || !(s == KafkaStreams.State.ERROR
+                        || s == KafkaStreams.State.PENDING_ERROR
+                        || s == KafkaStreams.State.NOT_RUNNING
+                        || s == KafkaStreams.State.PENDING_SHUTDOWN);
     }
 
     /** People held by this instance's watchlist. */

@@ -1,5 +1,8 @@
 package io.vigil.matcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import io.vigil.api.frame.CaptureWindow;
 import io.vigil.matcher.index.IndexSettings;
 import io.vigil.runtime.config.ConfigException;
@@ -8,9 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class MatcherConfigTest {
     private static final Path HOME = Path.of("/var/lib/vigil");
@@ -25,9 +25,15 @@ class MatcherConfigTest {
 
     @Test
     void readsTheIndexSettings() {
-        ConfigReader r = new ConfigReader(Map.of("VIGIL_MATCHER_INDEX", "approximate",
-                "VIGIL_MATCHER_INDEX_CANDIDATES", "300", "VIGIL_MATCHER_INDEX_EXACT_LIMIT", "5000",
-                "VIGIL_MATCHER_INDEX_THREADS", "2"));
+        ConfigReader r = new ConfigReader(Map.of(
+                "VIGIL_MATCHER_INDEX",
+                "approximate",
+                "VIGIL_MATCHER_INDEX_CANDIDATES",
+                "300",
+                "VIGIL_MATCHER_INDEX_EXACT_LIMIT",
+                "5000",
+                "VIGIL_MATCHER_INDEX_THREADS",
+                "2"));
         MatcherConfig c = MatcherConfig.from(r, "vigil.", HOME, CaptureWindow.DEFAULT);
         r.finish();
         assertThat(c.index()).isEqualTo(new IndexSettings(IndexSettings.Mode.APPROXIMATE, 5_000, 300, 2));
@@ -38,7 +44,10 @@ class MatcherConfigTest {
         ConfigReader r = new ConfigReader(Map.of("VIGIL_MATCHER_INDEX", "hnsw", "VIGIL_MATCHER_INDEX_CANDIDATES", "0"));
         MatcherConfig.from(r, "vigil.", HOME, CaptureWindow.DEFAULT);
         ConfigException e = catchThrowableOfType(ConfigException.class, r::finish);
-        assertThat(e.getMessage()).contains("VIGIL_MATCHER_INDEX").contains("hnsw").contains("auto, exact, approximate")
+        assertThat(e.getMessage())
+                .contains("VIGIL_MATCHER_INDEX")
+                .contains("hnsw")
+                .contains("auto, exact, approximate")
                 .contains("VIGIL_MATCHER_INDEX_CANDIDATES");
     }
 
@@ -47,6 +56,8 @@ class MatcherConfigTest {
         ConfigReader r = new ConfigReader(Map.of("VIGIL_MATCHER_THRESHOLD", "0.1"));
         MatcherConfig.from(r, "vigil.", HOME, CaptureWindow.DEFAULT);
         ConfigException e = catchThrowableOfType(ConfigException.class, r::finish);
-        assertThat(e.getMessage()).contains("VIGIL_MATCHER_THRESHOLD=0.1").contains("VIGIL_MATCHER_THRESHOLD_FLOOR=0.3");
+        assertThat(e.getMessage())
+                .contains("VIGIL_MATCHER_THRESHOLD=0.1")
+                .contains("VIGIL_MATCHER_THRESHOLD_FLOOR=0.3");
     }
 }

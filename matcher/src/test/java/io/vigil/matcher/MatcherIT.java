@@ -1,5 +1,8 @@
 package io.vigil.matcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.face.Face;
@@ -31,9 +34,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /** Two matcher instances on the real broker: each holds the whole watchlist, they split the faces, exactly once. */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class MatcherIT {
@@ -47,22 +47,30 @@ class MatcherIT {
         Random r = new Random(11);
         float[] a = Vectors.random(512, r);
         float[] b = Vectors.random(512, r);
-        CommonConfig common1 = CommonConfig.from(new ConfigReader(Map.of("VIGIL_INSTANCE_ID", "m1"))).withBootstrap(kafka.bootstrapServers());
-        CommonConfig common2 = CommonConfig.from(new ConfigReader(Map.of("VIGIL_INSTANCE_ID", "m2"))).withBootstrap(kafka.bootstrapServers());
+        CommonConfig common1 = CommonConfig.from(new ConfigReader(Map.of("VIGIL_INSTANCE_ID", "m1")))
+                .withBootstrap(kafka.bootstrapServers());
+        CommonConfig common2 = CommonConfig.from(new ConfigReader(Map.of("VIGIL_INSTANCE_ID", "m2")))
+                .withBootstrap(kafka.bootstrapServers());
         Path state = Path.of("target", "matcher-it-" + UUID.randomUUID());
         MatcherConfig c1 = new MatcherConfig(0.4, Duration.ZERO, "m2.matcher", state.resolve("1"), 1);
         MatcherConfig c2 = new MatcherConfig(0.4, Duration.ZERO, "m2.matcher", state.resolve("2"), 1);
         SimpleMeterRegistry r1 = new SimpleMeterRegistry();
         SimpleMeterRegistry r2 = new SimpleMeterRegistry();
 
-        try (KafkaProducer<String, WatchlistEntry> wl = producer(kafka, topics.watchlist.keySerde().serializer(),
-                topics.watchlist.valueSerde().serializer());
-             KafkaProducer<String, FrameFaces> fp = producer(kafka, topics.faces.keySerde().serializer(),
-                     topics.faces.valueSerde().serializer());
-             MatcherStage m1 = new MatcherStage(common1, c1, topics, r1);
-             MatcherStage m2 = new MatcherStage(common2, c2, topics, r2)) {
-            wl.send(new ProducerRecord<>(topics.watchlist.name(), "p-a", entry("p-a", a))).get();
-            wl.send(new ProducerRecord<>(topics.watchlist.name(), "p-b", entry("p-b", b))).get();
+        try (KafkaProducer<String, WatchlistEntry> wl = producer(
+                        kafka,
+                        topics.watchlist.keySerde().serializer(),
+                        topics.watchlist.valueSerde().serializer());
+                KafkaProducer<String, FrameFaces> fp = producer(
+                        kafka,
+                        topics.faces.keySerde().serializer(),
+                        topics.faces.valueSerde().serializer());
+                MatcherStage m1 = new MatcherStage(common1, c1, topics, r1);
+                MatcherStage m2 = new MatcherStage(common2, c2, topics, r2)) {
+            wl.send(new ProducerRecord<>(topics.watchlist.name(), "p-a", entry("p-a", a)))
+                    .get();
+            wl.send(new ProducerRecord<>(topics.watchlist.name(), "p-b", entry("p-b", b)))
+                    .get();
             m1.start();
             m2.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> m1.ready() && m2.ready());
@@ -70,7 +78,8 @@ class MatcherIT {
 
             int cameras = 24;
             for (int cam = 0; cam < cameras; cam++) {
-                fp.send(new ProducerRecord<>(topics.faces.name(), "cam" + cam, faces("cam" + cam, 1, Vectors.withSimilarity(a, 0.9, r))));
+                fp.send(new ProducerRecord<>(
+                        topics.faces.name(), "cam" + cam, faces("cam" + cam, 1, Vectors.withSimilarity(a, 0.9, r))));
             }
             fp.flush();
             List<Alert> alerts = new ArrayList<>();
@@ -80,17 +89,30 @@ class MatcherIT {
                     assertThat(alerts).hasSize(cameras);
                 });
                 assertThat(alerts).allMatch(al -> al.personId().equals("p-a"));
-                double handled1 = r1.get("vigil.matcher.faces").tag("outcome", "matched").counter().count();
-                double handled2 = r2.get("vigil.matcher.faces").tag("outcome", "matched").counter().count();
+                double handled1 = r1.get("vigil.matcher.faces")
+                        .tag("outcome", "matched")
+                        .counter()
+                        .count();
+                double handled2 = r2.get("vigil.matcher.faces")
+                        .tag("outcome", "matched")
+                        .counter()
+                        .count();
                 assertThat(handled1 + handled2).isEqualTo(cameras);
                 assertThat(handled1).as("instance 1 took a share").isPositive();
                 assertThat(handled2).as("instance 2 took a share").isPositive();
 
-                wl.send(new ProducerRecord<>(topics.watchlist.name(), "p-a", null)).get();
+                wl.send(new ProducerRecord<>(topics.watchlist.name(), "p-a", null))
+                        .get();
                 await().atMost(Duration.ofSeconds(30)).until(() -> m1.watchlistSize() == 1 && m2.watchlistSize() == 1);
                 for (int cam = 0; cam < cameras; cam++) {
-                    fp.send(new ProducerRecord<>(topics.faces.name(), "cam" + cam, faces("cam" + cam, 2,
-                            Vectors.withSimilarity(a, 0.9, r), Vectors.withSimilarity(b, 0.9, r))));
+                    fp.send(new ProducerRecord<>(
+                            topics.faces.name(),
+                            "cam" + cam,
+                            faces(
+                                    "cam" + cam,
+                                    2,
+                                    Vectors.withSimilarity(a, 0.9, r),
+                                    Vectors.withSimilarity(b, 0.9, r))));
                 }
                 fp.flush();
                 List<Alert> after = new ArrayList<>();
@@ -117,16 +139,26 @@ class MatcherIT {
         return new FrameFaces(camera, seq, now, now, 640, 480, fs);
     }
 
-    private static <K, V> KafkaProducer<K, V> producer(EmbeddedKafka kafka, org.apache.kafka.common.serialization.Serializer<K> k,
-                                                       org.apache.kafka.common.serialization.Serializer<V> v) {
+    private static <K, V> KafkaProducer<K, V> producer(
+            EmbeddedKafka kafka,
+            org.apache.kafka.common.serialization.Serializer<K> k,
+            org.apache.kafka.common.serialization.Serializer<V> v) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), k, v);
     }
 
     private static KafkaConsumer<String, Alert> reader(EmbeddedKafka kafka, VigilTopics topics) {
-        KafkaConsumer<String, Alert> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "alerts-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                topics.alerts.keySerde().deserializer(), topics.alerts.valueSerde().deserializer());
+        KafkaConsumer<String, Alert> c = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "alerts-reader",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                topics.alerts.keySerde().deserializer(),
+                topics.alerts.valueSerde().deserializer());
         c.subscribe(List.of(topics.alerts.name()));
         return c;
     }

@@ -4,8 +4,7 @@ import java.util.Random;
 
 /** Synthetic unit vectors with chosen cosine similarities. */
 public final class Vectors {
-    private Vectors() {
-    }
+    private Vectors() {}
 
     public static float[] random(int dim, Random r) {
         float[] v = new float[dim];

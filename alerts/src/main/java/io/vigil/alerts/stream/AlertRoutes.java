@@ -49,7 +49,9 @@ public final class AlertRoutes {
         }
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         String given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : q.get("token");
-        if (given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+        if (given != null
+                && MessageDigest.isEqual(
+                        given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
             return true;
         }
         ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
@@ -102,8 +104,10 @@ public final class AlertRoutes {
             out.flush();
             while (true) {
                 Alert a = sub.queue.poll(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
-                String event = a == null ? ": ping\n\n"
-                        : "id: " + a.alertId() + "\nevent: alert\ndata: " + JsonSerde.MAPPER.writeValueAsString(a) + "\n\n";
+                String event = a == null
+                        ? ": ping\n\n"
+                        : "id: " + a.alertId() + "\nevent: alert\ndata: " + JsonSerde.MAPPER.writeValueAsString(a)
+                                + "\n\n";
                 out.write(event.getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
@@ -123,7 +127,8 @@ public final class AlertRoutes {
         for (String kv : raw.split("&")) {
             int eq = kv.indexOf('=');
             if (eq > 0) {
-                m.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                m.put(
+                        URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
                         URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }

@@ -14,8 +14,7 @@ import java.util.HexFormat;
 public final class Signature {
     public static final String HEADER = "X-Vigil-Signature";
 
-    private Signature() {
-    }
+    private Signature() {}
 
     public static String header(String secret, long unixSeconds, byte[] body) {
         return "t=" + unixSeconds + ",v1=" + hmac(secret, unixSeconds, body);
@@ -53,7 +52,7 @@ public final class Signature {
         if (t < 0 || v1 == null || Math.abs(nowSeconds - t) > maxAgeSeconds) {
             return false;
         }
-        return MessageDigest.isEqual(hmac(secret, t, body).getBytes(StandardCharsets.UTF_8),
-                v1.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                hmac(secret, t, body).getBytes(StandardCharsets.UTF_8), v1.getBytes(StandardCharsets.UTF_8));
     }
 }

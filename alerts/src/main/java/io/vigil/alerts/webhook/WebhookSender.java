@@ -29,8 +29,7 @@ public final class WebhookSender {
     }
 
     /** How a delivery ended. */
-    public record Outcome(URI url, boolean delivered, int attempts, String detail) {
-    }
+    public record Outcome(URI url, boolean delivered, int attempts, String detail) {}
 
     public WebhookSender(HttpClient client, AlertsConfig config, Clock clock, RetryListener listener) {
         this.client = client;
@@ -44,7 +43,8 @@ public final class WebhookSender {
     }
 
     private CompletableFuture<Outcome> attempt(URI url, String alertId, byte[] body, int n) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(config.requestTimeout())
+        HttpRequest.Builder req = HttpRequest.newBuilder(url)
+                .timeout(config.requestTimeout())
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "vigil-alerts")
                 .header("X-Vigil-Alert-Id", alertId)
@@ -52,24 +52,31 @@ public final class WebhookSender {
         if (config.secret() != null) {
             req.header(Signature.HEADER, Signature.header(config.secret(), clock.millis() / 1000, body));
         }
-        return client.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding()).handle((resp, err) -> {
-            if (err == null && resp.statusCode() / 100 == 2) {
-                return CompletableFuture.completedFuture(new Outcome(url, true, n, "HTTP " + resp.statusCode()));
-            }
-            String reason = err != null ? rootCause(err) : "HTTP " + resp.statusCode();
-            boolean retriable = err != null || resp.statusCode() >= 500 || resp.statusCode() == 429 || resp.statusCode() == 408;
-            if (!retriable || n >= config.attempts()) {
-                return CompletableFuture.completedFuture(new Outcome(url, false, n,
-                        reason + (retriable ? " after " + n + " attempts" : " (not retried)")));
-            }
-            listener.retrying(url, n, reason);
-            return attempt(url, alertId, body, n + 1, delay(n));
-        }).thenCompose(f -> f);
+        return client.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding())
+                .handle((resp, err) -> {
+                    if (err == null && resp.statusCode() / 100 == 2) {
+                        return CompletableFuture.completedFuture(
+                                new Outcome(url, true, n, "HTTP " + resp.statusCode()));
+                    }
+                    String reason = err != null ? rootCause(err) : "HTTP " + resp.statusCode();
+                    boolean retriable = err != null
+                            || resp.statusCode() >= 500
+                            || resp.statusCode() == 429
+                            || resp.statusCode() == 408;
+                    if (!retriable || n >= config.attempts()) {
+                        return CompletableFuture.completedFuture(new Outcome(
+                                url, false, n, reason + (retriable ? " after " + n + " attempts" : " (not retried)")));
+                    }
+                    listener.retrying(url, n, reason);
+                    return attempt(url, alertId, body, n + 1, delay(n));
+                })
+                .thenCompose(f -> f);
     }
 
     private CompletableFuture<Outcome> attempt(URI url, String alertId, byte[] body, int n, long delayMs) {
         Executor later = CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS);
-        return CompletableFuture.supplyAsync(() -> attempt(url, alertId, body, n), later).thenCompose(f -> f);
+        return CompletableFuture.supplyAsync(() -> attempt(url, alertId, body, n), later)
+                .thenCompose(f -> f);
     }
 
     long delay(int attempt) {

@@ -1,10 +1,9 @@
 package io.vigil.api.alert;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.vigil.api.face.FaceBox;
-
 import io.vigil.api.Ids;
 import io.vigil.api.Text;
+import io.vigil.api.face.FaceBox;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -33,13 +32,26 @@ import java.util.regex.Pattern;
  * @param thumbnail      small JPEG of the face
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Alert(int schemaVersion, String alertId, String cameraId, String personId, String displayName,
-                    double similarity, double threshold, Instant capturedAt, Instant matchedAt, long latencyMs,
-                    long frameSequence, FaceBox box, byte[] thumbnail) {
+public record Alert(
+        int schemaVersion,
+        String alertId,
+        String cameraId,
+        String personId,
+        String displayName,
+        double similarity,
+        double threshold,
+        Instant capturedAt,
+        Instant matchedAt,
+        long latencyMs,
+        long frameSequence,
+        FaceBox box,
+        byte[] thumbnail) {
     public static final int SCHEMA_VERSION = 1;
     /** Largest thumbnail an alert may carry. */
     public static final int MAX_THUMBNAIL_BYTES = 256 * 1024;
-    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     /**
      * The schema's rules, checked wherever an alert is made or read: an alert that breaks them is not an alert (it

@@ -29,8 +29,7 @@ public final class CameraOptions {
             "fpsprobesize", range(-1, 1_000),
             "user_agent", v -> PRINTABLE.matcher(v).matches()));
 
-    private CameraOptions() {
-    }
+    private CameraOptions() {}
 
     /** The keys a camera option may have. */
     public static Set<String> allowedKeys() {
@@ -43,8 +42,9 @@ public final class CameraOptions {
         options.forEach((key, value) -> {
             Predicate<String> rule = ALLOWED.get(key);
             if (rule == null) {
-                out.add("FFmpeg option '" + printable(key) + "' is not allowed; allowed are " + String.join(", ",
-                        ALLOWED.keySet()) + " (timeouts, transport and protocols are set by Vigil)");
+                out.add("FFmpeg option '" + printable(key) + "' is not allowed; allowed are "
+                        + String.join(", ", ALLOWED.keySet())
+                        + " (timeouts, transport and protocols are set by Vigil)");
             } else if (value == null || !rule.test(value)) {
                 out.add("FFmpeg option " + key + "='" + printable(value) + "' has a value Vigil does not accept");
             }
@@ -53,8 +53,12 @@ public final class CameraOptions {
     }
 
     private static Predicate<String> flags(Set<String> allowed) {
-        return v -> !v.isEmpty() && v.length() <= 128 && List.of(v.split("[+,|]")).stream()
-                .map(f -> f.startsWith("-") ? f.substring(1) : f).filter(f -> !f.isEmpty()).allMatch(allowed::contains);
+        return v -> !v.isEmpty()
+                && v.length() <= 128
+                && List.of(v.split("[+,|]")).stream()
+                        .map(f -> f.startsWith("-") ? f.substring(1) : f)
+                        .filter(f -> !f.isEmpty())
+                        .allMatch(allowed::contains);
     }
 
     private static Predicate<String> range(long min, long max) {

@@ -23,8 +23,8 @@ import java.util.Set;
  * @param options       extra FFmpeg options from {@link CameraOptions}' allowlist, e.g. {@code rtsp_flags=prefer_tcp}
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record CameraSpec(String id, String url, double fps, int maxWidth, boolean keyframesOnly,
-                         Map<String, String> options) {
+public record CameraSpec(
+        String id, String url, double fps, int maxWidth, boolean keyframesOnly, Map<String, String> options) {
     public static final Set<String> SCHEMES = Set.of("rtsp", "rtsps", "http", "https", "file");
     public static final double MIN_FPS = 0.1;
     public static final double MAX_FPS = 30;
@@ -73,7 +73,8 @@ public record CameraSpec(String id, String url, double fps, int maxWidth, boolea
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            return "camera url is not a valid URI (" + e.getReason() + "); percent-encode special characters in the password";
+            return "camera url is not a valid URI (" + e.getReason()
+                    + "); percent-encode special characters in the password";
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!SCHEMES.contains(scheme)) {
@@ -93,8 +94,10 @@ public record CameraSpec(String id, String url, double fps, int maxWidth, boolea
         if (uri.isOpaque() || uri.getPath() == null || !uri.getPath().startsWith("/")) {
             return "camera url '" + shown + "' is not a file path; write file:///absolute/path/video.mp4";
         }
-        if (uri.getHost() != null && !uri.getHost().equals("localhost") || uri.getRawUserInfo() != null
-                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        if (uri.getHost() != null && !uri.getHost().equals("localhost")
+                || uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
             return "camera url '" + shown + "' must be a plain local path (no host, user, query or fragment);"
                     + " write file:///absolute/path/video.mp4";
         }

@@ -15,6 +15,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param lastFrameAtMs capture time of the last published frame, or 0
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record CameraStatus(String cameraId, CameraState state, String reason, String worker, long atMs,
-                           double inputFps, double publishedFps, long lastFrameAtMs) {
-}
+public record CameraStatus(
+        String cameraId,
+        CameraState state,
+        String reason,
+        String worker,
+        long atMs,
+        double inputFps,
+        double publishedFps,
+        long lastFrameAtMs) {}

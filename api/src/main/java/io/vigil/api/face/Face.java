@@ -22,7 +22,11 @@ public record Face(FaceBox box, float[] landmarks, float score, float[] embeddin
         if (landmarks == null || landmarks.length != LANDMARK_VALUES) {
             throw new IllegalArgumentException("a face needs exactly 5 landmarks (10 values)");
         }
-        if (!box.finite() || !finite(landmarks) || !Float.isFinite(score) || embedding.length == 0 || !finite(embedding)) {
+        if (!box.finite()
+                || !finite(landmarks)
+                || !Float.isFinite(score)
+                || embedding.length == 0
+                || !finite(embedding)) {
             throw new IllegalArgumentException("a face's box, landmarks, score and embedding must be finite numbers");
         }
     }
@@ -38,8 +42,11 @@ public record Face(FaceBox box, float[] landmarks, float score, float[] embeddin
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Face f && box.equals(f.box) && Arrays.equals(landmarks, f.landmarks)
-                && Float.compare(score, f.score) == 0 && Arrays.equals(embedding, f.embedding)
+        return o instanceof Face f
+                && box.equals(f.box)
+                && Arrays.equals(landmarks, f.landmarks)
+                && Float.compare(score, f.score) == 0
+                && Arrays.equals(embedding, f.embedding)
                 && Arrays.equals(thumbnail, f.thumbnail);
     }
 

@@ -3,8 +3,11 @@ package io.vigil.api.face;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** An axis-aligned box in frame pixels: (x1, y1) top-left, (x2, y2) bottom-right. */
-public record FaceBox(@JsonProperty("x1") float x1, @JsonProperty("y1") float y1,
-                      @JsonProperty("x2") float x2, @JsonProperty("y2") float y2) {
+public record FaceBox(
+        @JsonProperty("x1") float x1,
+        @JsonProperty("y1") float y1,
+        @JsonProperty("x2") float x2,
+        @JsonProperty("y2") float y2) {
     /** True when every coordinate is a finite number. */
     public boolean finite() {
         return Float.isFinite(x1) && Float.isFinite(y1) && Float.isFinite(x2) && Float.isFinite(y2);

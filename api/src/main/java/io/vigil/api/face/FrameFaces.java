@@ -16,8 +16,14 @@ import java.util.List;
  * @param frameHeight   the frame's pixel height
  * @param faces         the faces, possibly empty
  */
-public record FrameFaces(String cameraId, long sequence, long captureTimeMs, long processedAtMs,
-                         int frameWidth, int frameHeight, List<Face> faces) {
+public record FrameFaces(
+        String cameraId,
+        long sequence,
+        long captureTimeMs,
+        long processedAtMs,
+        int frameWidth,
+        int frameHeight,
+        List<Face> faces) {
     public FrameFaces {
         Ids.require("camera id", cameraId);
         if (frameWidth <= 0 || frameHeight <= 0) {

@@ -25,8 +25,12 @@ public record Frame(String cameraId, long sequence, long captureTimeMs, int widt
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Frame f && cameraId.equals(f.cameraId) && sequence == f.sequence
-                && captureTimeMs == f.captureTimeMs && width == f.width && height == f.height
+        return o instanceof Frame f
+                && cameraId.equals(f.cameraId)
+                && sequence == f.sequence
+                && captureTimeMs == f.captureTimeMs
+                && width == f.width
+                && height == f.height
                 && java.util.Arrays.equals(jpeg, f.jpeg);
     }
 

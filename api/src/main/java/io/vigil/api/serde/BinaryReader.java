@@ -58,8 +58,8 @@ final class BinaryReader {
     byte[] bytes(String field, int maxLength) {
         int len = i32(field + ".length");
         if (len > maxLength) {
-            throw new WireFormatException(record + " record field '" + field + "' is " + len
-                    + " bytes, more than the limit of " + maxLength);
+            throw new WireFormatException(
+                    record + " record field '" + field + "' is " + len + " bytes, more than the limit of " + maxLength);
         }
         need(field, len);
         byte[] b = new byte[len];

@@ -24,13 +24,26 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
         for (Face f : ff.faces()) {
             size += 16 + 40 + 4 + 2 + 4 * f.embedding().length + 4 + f.thumbnail().length;
         }
-        BinaryWriter w = new BinaryWriter(size).u8(VERSION).string(ff.cameraId()).i64(ff.sequence())
-                .i64(ff.captureTimeMs()).i64(ff.processedAtMs()).i32(ff.frameWidth()).i32(ff.frameHeight())
+        BinaryWriter w = new BinaryWriter(size)
+                .u8(VERSION)
+                .string(ff.cameraId())
+                .i64(ff.sequence())
+                .i64(ff.captureTimeMs())
+                .i64(ff.processedAtMs())
+                .i32(ff.frameWidth())
+                .i32(ff.frameHeight())
                 .u16(ff.faces().size());
         for (Face f : ff.faces()) {
             FaceBox b = f.box();
-            w.f32(b.x1()).f32(b.y1()).f32(b.x2()).f32(b.y2()).floats(f.landmarks()).f32(f.score())
-                    .u16(f.embedding().length).floats(f.embedding()).bytes(f.thumbnail());
+            w.f32(b.x1())
+                    .f32(b.y1())
+                    .f32(b.x2())
+                    .f32(b.y2())
+                    .floats(f.landmarks())
+                    .f32(f.score())
+                    .u16(f.embedding().length)
+                    .floats(f.embedding())
+                    .bytes(f.thumbnail());
         }
         return w.array();
     }
@@ -56,8 +69,8 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
             float score = r.f32("score");
             int dim = r.u16("embeddingDim");
             if (dim == 0 || dim > MAX_EMBEDDING_DIM) {
-                throw new WireFormatException("faces record has embedding dimension " + dim
-                        + "; expected 1.." + MAX_EMBEDDING_DIM);
+                throw new WireFormatException(
+                        "faces record has embedding dimension " + dim + "; expected 1.." + MAX_EMBEDDING_DIM);
             }
             float[] embedding = r.floats("embedding", dim);
             byte[] thumb = r.bytes("thumbnail", MAX_THUMBNAIL_BYTES);

@@ -14,8 +14,15 @@ public final class FrameSerde extends WireSerde<Frame> {
     @Override
     public byte[] encode(Frame f) {
         int size = 1 + BinaryWriter.stringSize(f.cameraId()) + 8 + 8 + 4 + 4 + 4 + f.jpeg().length;
-        return new BinaryWriter(size).u8(VERSION).string(f.cameraId()).i64(f.sequence()).i64(f.captureTimeMs())
-                .i32(f.width()).i32(f.height()).bytes(f.jpeg()).array();
+        return new BinaryWriter(size)
+                .u8(VERSION)
+                .string(f.cameraId())
+                .i64(f.sequence())
+                .i64(f.captureTimeMs())
+                .i32(f.width())
+                .i32(f.height())
+                .bytes(f.jpeg())
+                .array();
     }
 
     @Override

@@ -15,6 +15,5 @@ public final class DeadLetters {
     /** The human-readable detail (exception message). */
     public static final String DETAIL = "vigil.dlq.detail";
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 }

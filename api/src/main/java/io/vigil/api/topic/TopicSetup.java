@@ -64,15 +64,18 @@ public final class TopicSetup {
             if (!created.isEmpty()) {
                 // return only once the new topics are in the brokers' metadata: a client started right after
                 // (Kafka Streams' global store reader, say) would otherwise find no partitions and fail
-                List<TopicSpec> fresh = specs.stream().filter(t -> created.contains(t.name())).toList();
+                List<TopicSpec> fresh =
+                        specs.stream().filter(t -> created.contains(t.name())).toList();
                 compareWhenVisible(fresh, mismatches, new ArrayList<>());
             }
             return new Report(List.copyOf(created), List.copyOf(unchanged), List.copyOf(mismatches));
         } catch (ExecutionException e) {
             throw new TopicSetupException("topic setup failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new TopicSetupException("topic setup timed out after " + TIMEOUT_SECONDS
-                    + " s; check that the Kafka bootstrap servers are reachable", e);
+            throw new TopicSetupException(
+                    "topic setup timed out after " + TIMEOUT_SECONDS
+                            + " s; check that the Kafka bootstrap servers are reachable",
+                    e);
         }
     }
 
@@ -116,15 +119,19 @@ public final class TopicSetup {
         Map<String, TopicDescription> descriptions =
                 admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<ConfigResource> resources = names.stream()
-                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                .toList();
+        Map<ConfigResource, Config> configs =
+                admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         for (TopicSpec spec : specs) {
             int before = mismatches.size();
             int partitions = descriptions.get(spec.name()).partitions().size();
             if (partitions != spec.partitions()) {
                 mismatches.add(spec.name() + ": partitions expected " + spec.partitions() + " but is " + partitions
-                        + (partitions < spec.partitions() ? " (fewer partitions cap how many workers can share this topic;"
-                        + " raise with kafka-topics --alter --partitions)" : ""));
+                        + (partitions < spec.partitions()
+                                ? " (fewer partitions cap how many workers can share this topic;"
+                                        + " raise with kafka-topics --alter --partitions)"
+                                : ""));
             }
             Config actual = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
             spec.configs().forEach((key, expected) -> {

@@ -55,22 +55,45 @@ public final class VigilTopics {
         specs = List.of(
                 new TopicSpec(cameras.name(), 12, compacted()),
                 new TopicSpec(cameraStatus.name(), 6, compacted()),
-                new TopicSpec(frames.name(), 24, Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.RETENTION_MS_CONFIG, HOUR,
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(FRAMES_MAX_MESSAGE_BYTES))),
-                new TopicSpec(faces.name(), 24, Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.RETENTION_MS_CONFIG, DAY,
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(FACES_MAX_MESSAGE_BYTES))),
+                new TopicSpec(
+                        frames.name(),
+                        24,
+                        Map.of(
+                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_DELETE,
+                                TopicConfig.RETENTION_MS_CONFIG,
+                                HOUR,
+                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                String.valueOf(FRAMES_MAX_MESSAGE_BYTES))),
+                new TopicSpec(
+                        faces.name(),
+                        24,
+                        Map.of(
+                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_DELETE,
+                                TopicConfig.RETENTION_MS_CONFIG,
+                                DAY,
+                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                String.valueOf(FACES_MAX_MESSAGE_BYTES))),
                 new TopicSpec(watchlist.name(), 3, compacted()),
-                new TopicSpec(alerts.name(), 6, Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.RETENTION_MS_CONFIG, WEEK)),
-                new TopicSpec(dlq.name(), 3, Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.RETENTION_MS_CONFIG, WEEK,
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(FRAMES_MAX_MESSAGE_BYTES))));
+                new TopicSpec(
+                        alerts.name(),
+                        6,
+                        Map.of(
+                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_DELETE,
+                                TopicConfig.RETENTION_MS_CONFIG,
+                                WEEK)),
+                new TopicSpec(
+                        dlq.name(),
+                        3,
+                        Map.of(
+                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_DELETE,
+                                TopicConfig.RETENTION_MS_CONFIG,
+                                WEEK,
+                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                String.valueOf(FRAMES_MAX_MESSAGE_BYTES))));
     }
 
     public VigilTopics() {
@@ -78,8 +101,11 @@ public final class VigilTopics {
     }
 
     private static Map<String, String> compacted() {
-        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0");
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                "0");
     }
 
     /** Every topic's spec, in pipeline order. */

@@ -8,6 +8,5 @@ public final class Similarity {
      */
     public static final double DEFAULT_THRESHOLD = 0.40;
 
-    private Similarity() {
-    }
+    private Similarity() {}
 }

@@ -18,14 +18,20 @@ import java.util.Map;
  * @param enrolledAtMs when enrolled, epoch milliseconds
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record WatchlistEntry(String personId, String displayName, List<float[]> embeddings, Double threshold,
-                             Map<String, String> metadata, long enrolledAtMs) {
+public record WatchlistEntry(
+        String personId,
+        String displayName,
+        List<float[]> embeddings,
+        Double threshold,
+        Map<String, String> metadata,
+        long enrolledAtMs) {
     /** Most embeddings one person may have. */
     public static final int MAX_EMBEDDINGS = 64;
     /** Largest embedding dimension accepted. */
     public static final int MAX_DIMENSION = 4096;
     /** How far from 1 an embedding's length may be: enrolment writes unit vectors. */
     public static final double NORM_TOLERANCE = 0.01;
+
     private static final int MAX_METADATA = 32;
 
     public WatchlistEntry {
@@ -38,11 +44,12 @@ public record WatchlistEntry(String personId, String displayName, List<float[]> 
             throw new IllegalArgumentException(nameProblem);
         }
         if (embeddings == null || embeddings.isEmpty()) {
-            throw new IllegalArgumentException("person '" + personId + "' has no embedding; enrol at least one face image");
+            throw new IllegalArgumentException(
+                    "person '" + personId + "' has no embedding; enrol at least one face image");
         }
         if (embeddings.size() > MAX_EMBEDDINGS) {
-            throw new IllegalArgumentException("person '" + personId + "' has " + embeddings.size()
-                    + " embeddings; at most " + MAX_EMBEDDINGS);
+            throw new IllegalArgumentException(
+                    "person '" + personId + "' has " + embeddings.size() + " embeddings; at most " + MAX_EMBEDDINGS);
         }
         int dim = embeddings.get(0) == null ? 0 : embeddings.get(0).length;
         if (dim == 0 || dim > MAX_DIMENSION) {
@@ -74,8 +81,8 @@ public record WatchlistEntry(String personId, String displayName, List<float[]> 
         }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         if (metadata.size() > MAX_METADATA) {
-            throw new IllegalArgumentException("person '" + personId + "' has " + metadata.size()
-                    + " metadata entries; at most " + MAX_METADATA);
+            throw new IllegalArgumentException(
+                    "person '" + personId + "' has " + metadata.size() + " metadata entries; at most " + MAX_METADATA);
         }
         for (Map.Entry<String, String> m : metadata.entrySet()) {
             String p = Ids.problem("metadata key", m.getKey());

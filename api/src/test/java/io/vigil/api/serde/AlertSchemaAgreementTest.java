@@ -1,5 +1,7 @@
 package io.vigil.api.serde;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
@@ -12,8 +14,6 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The alert's Java checks (what every consumer in Vigil applies) and its published JSON Schema (what other consumers
  * apply) agree: on the valid alert, and on each hostile variant, both accept or both refuse.
@@ -24,10 +24,11 @@ class AlertSchemaAgreementTest {
     void javaChecksAndThePublishedSchemaAgreeOnHostileAlerts() throws Exception {
         JsonSchema schema;
         try (InputStream in = getClass().getResourceAsStream("/schema/alert-v1.schema.json")) {
-            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in);
         }
-        ObjectNode valid = (ObjectNode) JsonSerde.MAPPER.readTree(new JsonSerde<>(Alert.class)
-                .encode(JsonSerdeTest.sampleAlert()));
+        ObjectNode valid = (ObjectNode)
+                JsonSerde.MAPPER.readTree(new JsonSerde<>(Alert.class).encode(JsonSerdeTest.sampleAlert()));
         Map<String, String> variants = new LinkedHashMap<>();
         variants.put("alertId", "\"96727F69-2524-3818-904C-50C823B7981F\"");
         variants.put("alertId ", "\"96727f69-2524-3818-904c-50c823b7981f\\r\\nX-Injected: 1\"");
@@ -54,10 +55,12 @@ class AlertSchemaAgreementTest {
             ObjectNode copy = valid.deepCopy();
             copy.set(v.getKey().trim(), JsonSerde.MAPPER.readTree(v.getValue()));
             boolean schemaAccepts = schema.validate(copy).isEmpty();
-            assertThat(javaAccepts(copy)).as(v.getKey().trim() + "=" + v.getValue()).isEqualTo(schemaAccepts);
+            assertThat(javaAccepts(copy))
+                    .as(v.getKey().trim() + "=" + v.getValue())
+                    .isEqualTo(schemaAccepts);
             refused += schemaAccepts ? 0 : 1;
         }
-        for (String required : new String[]{"alertId", "cameraId", "personId", "capturedAt", "box"}) {
+        for (String required : new String[] {"alertId", "cameraId", "personId", "capturedAt", "box"}) {
             ObjectNode copy = valid.deepCopy();
             copy.remove(required);
             assertThat(javaAccepts(copy)).as("without " + required).isFalse();

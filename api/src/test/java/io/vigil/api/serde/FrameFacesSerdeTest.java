@@ -1,13 +1,13 @@
 package io.vigil.api.serde;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.vigil.api.Fixtures;
 import io.vigil.api.face.FrameFaces;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FrameFacesSerdeTest {
     private final FrameFacesSerde serde = new FrameFacesSerde();
@@ -17,8 +17,10 @@ class FrameFacesSerdeTest {
         FrameFaces ff = Fixtures.frameFaces(3);
         FrameFaces back = serde.decode(serde.encode(ff));
         assertThat(back).isEqualTo(ff);
-        assertThat(back.faces().get(2).embedding()).containsExactly(ff.faces().get(2).embedding());
-        assertThat(back.faces().get(1).landmarks()).containsExactly(ff.faces().get(1).landmarks());
+        assertThat(back.faces().get(2).embedding())
+                .containsExactly(ff.faces().get(2).embedding());
+        assertThat(back.faces().get(1).landmarks())
+                .containsExactly(ff.faces().get(1).landmarks());
     }
 
     @Test
@@ -32,7 +34,8 @@ class FrameFacesSerdeTest {
         byte[] bytes = serde.encode(Fixtures.frameFaces(1));
         for (int len = 0; len < bytes.length; len += 7) {
             byte[] cut = Arrays.copyOf(bytes, len);
-            assertThatThrownBy(() -> serde.decode(cut)).as("truncated to %d bytes", len)
+            assertThatThrownBy(() -> serde.decode(cut))
+                    .as("truncated to %d bytes", len)
                     .isInstanceOf(WireFormatException.class);
         }
     }

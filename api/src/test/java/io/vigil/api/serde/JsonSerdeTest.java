@@ -1,5 +1,8 @@
 package io.vigil.api.serde;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -21,23 +24,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class JsonSerdeTest {
 
     static Alert sampleAlert() {
         Instant captured = Instant.parse("2026-11-28T09:00:00.120Z");
-        return new Alert(Alert.SCHEMA_VERSION, Alert.idFor("gate", "p-017", 42, captured.toEpochMilli()), "gate",
-                "p-017", "Jane Doe", 0.71, 0.4, captured, captured.plusMillis(180), 180, 42,
-                new FaceBox(10, 20, 110, 140), new byte[]{(byte) 0xff, (byte) 0xd8, 1, 2});
+        return new Alert(
+                Alert.SCHEMA_VERSION,
+                Alert.idFor("gate", "p-017", 42, captured.toEpochMilli()),
+                "gate",
+                "p-017",
+                "Jane Doe",
+                0.71,
+                0.4,
+                captured,
+                captured.plusMillis(180),
+                180,
+                42,
+                new FaceBox(10, 20, 110, 140),
+                new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2});
     }
 
     @Test
     void roundTripsACamera() {
         JsonSerde<CameraSpec> serde = new JsonSerde<>(CameraSpec.class);
-        CameraSpec cam = new CameraSpec("lobby", "rtsp://u:secret@10.0.0.5:554/s1", 5, 1280, false,
-                Map.of("rtsp_flags", "prefer_tcp"));
+        CameraSpec cam = new CameraSpec(
+                "lobby", "rtsp://u:secret@10.0.0.5:554/s1", 5, 1280, false, Map.of("rtsp_flags", "prefer_tcp"));
         assertThat(serde.decode(serde.encode(cam))).isEqualTo(cam);
     }
 
@@ -51,8 +62,13 @@ class JsonSerdeTest {
     @Test
     void roundTripsAWatchlistEntryWithEmbeddings() {
         JsonSerde<WatchlistEntry> serde = new JsonSerde<>(WatchlistEntry.class);
-        WatchlistEntry e = new WatchlistEntry("p-017", "Jane Doe",
-                List.of(Fixtures.unitVector(512, 1), Fixtures.unitVector(512, 2)), 0.42, Map.of("team", "red"), 7);
+        WatchlistEntry e = new WatchlistEntry(
+                "p-017",
+                "Jane Doe",
+                List.of(Fixtures.unitVector(512, 1), Fixtures.unitVector(512, 2)),
+                0.42,
+                Map.of("team", "red"),
+                7);
         WatchlistEntry back = serde.decode(serde.encode(e));
         assertThat(back.embeddings()).hasSize(2);
         assertThat(back.embeddings().get(1)).containsExactly(e.embeddings().get(1));
@@ -72,7 +88,8 @@ class JsonSerdeTest {
     void writesAlertsThatTheirPublishedSchemaAccepts() throws Exception {
         JsonSchema schema;
         try (InputStream in = getClass().getResourceAsStream("/schema/alert-v1.schema.json")) {
-            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in);
         }
         JsonNode json = JsonSerde.MAPPER.readTree(new JsonSerde<>(Alert.class).encode(sampleAlert()));
         assertThat(schema.validate(json)).isEmpty();
@@ -86,16 +103,20 @@ class JsonSerdeTest {
 
     @Test
     void alertIdsAreDeterministicPerSighting() {
-        assertThat(Alert.idFor("gate", "p1", 1, 100)).isEqualTo(Alert.idFor("gate", "p1", 1, 100))
-                .isNotEqualTo(Alert.idFor("gate", "p1", 2, 100)).isNotEqualTo(Alert.idFor("door", "p1", 1, 100));
+        assertThat(Alert.idFor("gate", "p1", 1, 100))
+                .isEqualTo(Alert.idFor("gate", "p1", 1, 100))
+                .isNotEqualTo(Alert.idFor("gate", "p1", 2, 100))
+                .isNotEqualTo(Alert.idFor("door", "p1", 1, 100));
     }
 
     @Test
     void rejectsACameraRecordThatBreaksValidationWithATypedError() {
         JsonSerde<CameraSpec> serde = new JsonSerde<>(CameraSpec.class);
         byte[] bad = "{\"id\":\"lobby\",\"url\":\"ftp://x/y\",\"fps\":99}".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> serde.decode(bad)).isInstanceOf(WireFormatException.class)
-                .hasMessageContaining("scheme 'ftp'").hasMessageContaining("fps 99");
+        assertThatThrownBy(() -> serde.decode(bad))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("scheme 'ftp'")
+                .hasMessageContaining("fps 99");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.vigil.api.serde;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import io.vigil.api.Fixtures;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.camera.CameraSpec;
@@ -17,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
 /**
  * Every deserializer of the wire contract, fed hostile bytes: random bytes, every truncation of valid records, bit
  * flips, inserted and deleted bytes, and (for JSON) valid JSON with fields swapped for wrong types and extreme
@@ -29,13 +29,24 @@ import static org.assertj.core.api.Assertions.fail;
 class SerdeFuzzTest {
     private static final int ROUNDS = 4_000;
 
-    private record Case<T>(String name, WireSerde<T> serde, List<byte[]> samples) {
-    }
+    private record Case<T>(String name, WireSerde<T> serde, List<byte[]> samples) {}
 
     private static List<Case<?>> cases() {
         Instant t = Instant.parse("2026-11-28T09:00:00.120Z");
-        Alert alert = new Alert(1, Alert.idFor("gate", "p-1", 3, t.toEpochMilli()), "gate", "p-1", "Jane Doe", 0.7, 0.4,
-                t, t.plusMillis(90), 90, 3, new FaceBox(1, 2, 30, 40), new byte[]{(byte) 0xff, (byte) 0xd8, 7});
+        Alert alert = new Alert(
+                1,
+                Alert.idFor("gate", "p-1", 3, t.toEpochMilli()),
+                "gate",
+                "p-1",
+                "Jane Doe",
+                0.7,
+                0.4,
+                t,
+                t.plusMillis(90),
+                90,
+                3,
+                new FaceBox(1, 2, 30, 40),
+                new byte[] {(byte) 0xff, (byte) 0xd8, 7});
         JsonSerde<Alert> alerts = new JsonSerde<>(Alert.class);
         JsonSerde<CameraSpec> cameras = new JsonSerde<>(CameraSpec.class);
         JsonSerde<CameraStatus> statuses = new JsonSerde<>(CameraStatus.class);
@@ -43,15 +54,33 @@ class SerdeFuzzTest {
         FrameSerde frames = new FrameSerde();
         FrameFacesSerde faces = new FrameFacesSerde();
         return List.of(
-                new Case<>("frame", frames, List.of(frames.encode(Fixtures.frame(64)), frames.encode(Fixtures.frame(0)))),
-                new Case<>("faces", faces, List.of(faces.encode(Fixtures.frameFaces(0)), faces.encode(Fixtures.frameFaces(2)))),
+                new Case<>(
+                        "frame", frames, List.of(frames.encode(Fixtures.frame(64)), frames.encode(Fixtures.frame(0)))),
+                new Case<>(
+                        "faces",
+                        faces,
+                        List.of(faces.encode(Fixtures.frameFaces(0)), faces.encode(Fixtures.frameFaces(2)))),
                 new Case<>("alert", alerts, List.of(alerts.encode(alert))),
-                new Case<>("camera", cameras, List.of(cameras.encode(new CameraSpec("lobby", "rtsp://u:p@10.0.0.5/s", 5, 1280,
-                        true, Map.of("rtsp_flags", "prefer_tcp"))))),
-                new Case<>("camera-status", statuses, List.of(statuses.encode(new CameraStatus("lobby", CameraState.FAILED,
-                        "Connection refused", "w1", 5, 1.5, 1.0, 9)))),
-                new Case<>("watchlist", watchlist, List.of(watchlist.encode(new WatchlistEntry("p-1", "Jane",
-                        List.of(Fixtures.unitVector(8, 1), Fixtures.unitVector(8, 2)), 0.45, Map.of("team", "red"), 7)))));
+                new Case<>(
+                        "camera",
+                        cameras,
+                        List.of(cameras.encode(new CameraSpec(
+                                "lobby", "rtsp://u:p@10.0.0.5/s", 5, 1280, true, Map.of("rtsp_flags", "prefer_tcp"))))),
+                new Case<>(
+                        "camera-status",
+                        statuses,
+                        List.of(statuses.encode(new CameraStatus(
+                                "lobby", CameraState.FAILED, "Connection refused", "w1", 5, 1.5, 1.0, 9)))),
+                new Case<>(
+                        "watchlist",
+                        watchlist,
+                        List.of(watchlist.encode(new WatchlistEntry(
+                                "p-1",
+                                "Jane",
+                                List.of(Fixtures.unitVector(8, 1), Fixtures.unitVector(8, 2)),
+                                0.45,
+                                Map.of("team", "red"),
+                                7)))));
     }
 
     @Test
@@ -95,14 +124,33 @@ class SerdeFuzzTest {
 
     @Test
     void jsonWithWrongTypesAndExtremeValuesGivesATypedErrorOrAValidRecord() throws Exception {
-        List<String> hostile = List.of("null", "true", "-1", "0", "1e308", "-1e308", "1e-320", "9223372036854775808",
-                "\"\"", "\"x\\r\\ny\"", "\"" + "a".repeat(5000) + "\"", "[]", "[null]", "{}", "[[[[[[[[[[1]]]]]]]]]]",
-                "\"\\u0000\"", "\"NaN\"", "\"2026-13-45T99:00:00Z\"", "[1e39]", "{\"a\":{\"b\":{}}}");
+        List<String> hostile = List.of(
+                "null",
+                "true",
+                "-1",
+                "0",
+                "1e308",
+                "-1e308",
+                "1e-320",
+                "9223372036854775808",
+                "\"\"",
+                "\"x\\r\\ny\"",
+                "\"" + "a".repeat(5000) + "\"",
+                "[]",
+                "[null]",
+                "{}",
+                "[[[[[[[[[[1]]]]]]]]]]",
+                "\"\\u0000\"",
+                "\"NaN\"",
+                "\"2026-13-45T99:00:00Z\"",
+                "[1e39]",
+                "{\"a\":{\"b\":{}}}");
         for (Case<?> c : cases()) {
             if (!(c.serde() instanceof JsonSerde<?>)) {
                 continue;
             }
-            var tree = (com.fasterxml.jackson.databind.node.ObjectNode) JsonSerde.MAPPER.readTree(c.samples().get(0));
+            var tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    JsonSerde.MAPPER.readTree(c.samples().get(0));
             List<String> fields = new ArrayList<>();
             tree.fieldNames().forEachRemaining(fields::add);
             for (String field : fields) {

@@ -1,5 +1,7 @@
 package io.vigil.api.topic;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vigil.api.Fixtures;
 import io.vigil.api.frame.Frame;
 import io.vigil.broker.EmbeddedKafka;
@@ -26,8 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 @ExtendWith(EmbeddedKafkaExtension.class)
 class TopicSetupIT {
     private static EmbeddedKafka kafka;
@@ -50,17 +50,29 @@ class TopicSetupIT {
         TopicSetup setup = new TopicSetup(admin, (short) 1);
 
         TopicSetup.Report first = setup.ensure(topics.specs());
-        assertThat(first.created()).containsExactlyElementsOf(topics.specs().stream().map(TopicSpec::name).toList());
+        assertThat(first.created())
+                .containsExactlyElementsOf(
+                        topics.specs().stream().map(TopicSpec::name).toList());
         assertThat(first.mismatches()).isEmpty();
 
-        var described = admin.describeTopics(List.of("setup1.frames", "setup1.cameras")).allTopicNames().get();
+        var described = admin.describeTopics(List.of("setup1.frames", "setup1.cameras"))
+                .allTopicNames()
+                .get();
         assertThat(described.get("setup1.frames").partitions()).hasSize(24);
         Config frames = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "setup1.frames")))
-                .all().get().values().iterator().next();
+                .all()
+                .get()
+                .values()
+                .iterator()
+                .next();
         assertThat(frames.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value())
                 .isEqualTo(String.valueOf(VigilTopics.FRAMES_MAX_MESSAGE_BYTES));
         Config cameras = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "setup1.cameras")))
-                .all().get().values().iterator().next();
+                .all()
+                .get()
+                .values()
+                .iterator()
+                .next();
         assertThat(cameras.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
 
         TopicSetup.Report second = setup.ensure(topics.specs());
@@ -73,16 +85,25 @@ class TopicSetupIT {
     void reportsButDoesNotChangeATopicThatDiffers() throws Exception {
         VigilTopics topics = new VigilTopics("setup2.");
         admin.createTopics(List.of(new NewTopic("setup2.cameras", 2, (short) 1)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "delete")))).all().get();
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "delete"))))
+                .all()
+                .get();
 
         TopicSetup.Report report = new TopicSetup(admin, (short) 1).ensure(topics.specs());
 
-        assertThat(report.created()).doesNotContain("setup2.cameras").hasSize(topics.specs().size() - 1);
-        assertThat(report.mismatches()).hasSize(2)
+        assertThat(report.created())
+                .doesNotContain("setup2.cameras")
+                .hasSize(topics.specs().size() - 1);
+        assertThat(report.mismatches())
+                .hasSize(2)
                 .anyMatch(m -> m.contains("setup2.cameras: partitions expected 12 but is 2"))
                 .anyMatch(m -> m.contains("cleanup.policy expected compact but is delete"));
-        assertThat(admin.describeTopics(List.of("setup2.cameras")).allTopicNames().get()
-                .get("setup2.cameras").partitions()).hasSize(2);
+        assertThat(admin.describeTopics(List.of("setup2.cameras"))
+                        .allTopicNames()
+                        .get()
+                        .get("setup2.cameras")
+                        .partitions())
+                .hasSize(2);
     }
 
     @Test
@@ -91,20 +112,27 @@ class TopicSetupIT {
         new TopicSetup(admin, (short) 1).ensure(topics.specs());
         Topic<String, Frame> t = topics.frames;
         Frame frame = Fixtures.frame(1024 * 1024);
-        try (KafkaProducer<String, Frame> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, VigilTopics.FRAMES_MAX_MESSAGE_BYTES),
-                t.keySerde().serializer(), t.valueSerde().serializer())) {
+        try (KafkaProducer<String, Frame> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        VigilTopics.FRAMES_MAX_MESSAGE_BYTES),
+                t.keySerde().serializer(),
+                t.valueSerde().serializer())) {
             for (int i = 0; i < 3; i++) {
-                producer.send(new ProducerRecord<>(t.name(), frame.cameraId(), frame)).get();
+                producer.send(new ProducerRecord<>(t.name(), frame.cameraId(), frame))
+                        .get();
             }
         }
         List<Frame> received = new ArrayList<>();
-        try (KafkaConsumer<String, Frame> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "frames-1mb",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                t.keySerde().deserializer(), t.valueSerde().deserializer())) {
+        try (KafkaConsumer<String, Frame> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "frames-1mb",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                t.keySerde().deserializer(),
+                t.valueSerde().deserializer())) {
             consumer.subscribe(List.of(t.name()));
             long deadline = System.currentTimeMillis() + 30_000;
             while (received.size() < 3 && System.currentTimeMillis() < deadline) {

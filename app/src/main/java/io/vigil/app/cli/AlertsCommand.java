@@ -1,16 +1,16 @@
 package io.vigil.app.cli;
 
-import io.vigil.app.pipeline.Settings;
 import io.vigil.api.alert.Alert;
-import io.vigil.api.topic.VigilTopics;
-import org.apache.kafka.common.serialization.Deserializer;
 import io.vigil.api.serde.WireFormatException;
+import io.vigil.api.topic.VigilTopics;
+import io.vigil.app.pipeline.Settings;
 import io.vigil.runtime.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +25,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
-@Command(name = "alerts", mixinStandardHelpOptions = true, description = "Reads alerts from the alerts topic.",
+@Command(
+        name = "alerts",
+        mixinStandardHelpOptions = true,
+        description = "Reads alerts from the alerts topic.",
         subcommands = {AlertsCommand.Tail.class, CommandLine.HelpCommand.class})
 final class AlertsCommand implements Runnable {
     @CommandLine.Spec
@@ -36,28 +39,40 @@ final class AlertsCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
     }
 
-    @Command(name = "tail", mixinStandardHelpOptions = true,
-            description = {"Prints alerts as they arrive on the topic (no consumer group: it disturbs nothing).",
-                    "Exits 0 after --max alerts or at --timeout."})
+    @Command(
+            name = "tail",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Prints alerts as they arrive on the topic (no consumer group: it disturbs nothing).",
+                "Exits 0 after --max alerts or at --timeout."
+            })
     static final class Tail implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
+
         @Option(names = "--json", description = "one JSON alert per line (thumbnail included)")
         boolean json;
+
         @Option(names = "--camera", paramLabel = "ID")
         String camera;
+
         @Option(names = "--person", paramLabel = "ID")
         String person;
+
         @Option(names = "--max", paramLabel = "N", description = "stop after N alerts")
         Integer max;
+
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "stop after this many seconds")
         Double timeout;
+
         @Option(names = "--from-beginning", description = "start with the oldest retained alert, not with new ones")
         boolean fromBeginning;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        private static final Deserializer<Alert> ALERTS = new VigilTopics().alerts.valueSerde().deserializer();
+        private static final Deserializer<Alert> ALERTS =
+                new VigilTopics().alerts.valueSerde().deserializer();
 
         @Override
         public Integer call() {
@@ -69,7 +84,8 @@ final class AlertsCommand implements Runnable {
                 while (System.nanoTime() < deadline && (max == null || printed < max)) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                         Alert a = decode(r, spec.commandLine().getErr()::println);
-                        if (a == null || (camera != null && !camera.equals(a.cameraId()))
+                        if (a == null
+                                || (camera != null && !camera.equals(a.cameraId()))
                                 || (person != null && !person.equals(a.personId()))) {
                             continue;
                         }
@@ -91,10 +107,12 @@ final class AlertsCommand implements Runnable {
         static KafkaConsumer<byte[], byte[]> open(Settings s, String clientId, boolean fromBeginning) {
             Map<String, Object> props = KafkaClients.common(s.common(), clientId);
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            KafkaConsumer<byte[], byte[]> c =
+                    new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             String topic = s.topics().alerts.name();
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             c.assign(parts);
             if (fromBeginning) {
                 c.seekToBeginning(parts);
@@ -120,8 +138,16 @@ final class AlertsCommand implements Runnable {
         }
 
         static String line(Alert a) {
-            return String.format(Locale.ROOT, "%s  camera=%s  person=%s (%s)  similarity=%.3f  latency=%d ms  id=%s",
-                    a.capturedAt(), a.cameraId(), a.personId(), a.displayName(), a.similarity(), a.latencyMs(), a.alertId());
+            return String.format(
+                    Locale.ROOT,
+                    "%s  camera=%s  person=%s (%s)  similarity=%.3f  latency=%d ms  id=%s",
+                    a.capturedAt(),
+                    a.cameraId(),
+                    a.personId(),
+                    a.displayName(),
+                    a.similarity(),
+                    a.latencyMs(),
+                    a.alertId());
         }
     }
 }

@@ -1,13 +1,13 @@
 package io.vigil.app.cli;
 
+import io.vigil.api.alert.Alert;
+import io.vigil.api.camera.CameraSpec;
 import io.vigil.app.UserException;
 import io.vigil.app.demo.DemoAssets;
 import io.vigil.app.enrol.Enroller;
 import io.vigil.app.pipeline.Pipeline;
 import io.vigil.app.pipeline.Settings;
 import io.vigil.app.pipeline.StageKind;
-import io.vigil.api.alert.Alert;
-import io.vigil.api.camera.CameraSpec;
 import io.vigil.ingest.camera.CameraPolicy;
 import io.vigil.ingest.sample.RtspServer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,12 +26,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs the whole pipeline on this machine: an embedded Kafka broker (data kept in VIGIL_HOME/kafka),",
-                "a sample RTSP camera streaming a clip of the bundled photos, every stage, and a demo watchlist.",
-                "Prints each alert as it happens and where to look. Ctrl-C stops everything."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the whole pipeline on this machine: an embedded Kafka broker (data kept in VIGIL_HOME/kafka),",
+            "a sample RTSP camera streaming a clip of the bundled photos, every stage, and a demo watchlist.",
+            "Prints each alert as it happens and where to look. Ctrl-C stops everything."
+        })
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--http-port", paramLabel = "PORT", description = "port of the alerts page, /metrics and /health (default 9400; 0 = any)")
+    @Option(
+            names = "--http-port",
+            paramLabel = "PORT",
+            description = "port of the alerts page, /metrics and /health (default 9400; 0 = any)")
     Integer httpPort;
 
     @Option(names = "--camera", paramLabel = "URL", description = "watch this stream instead of the sample camera")
@@ -40,10 +47,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--video", paramLabel = "FILE", description = "watch this video file (played in real time) instead")
     Path video;
 
-    @Option(names = "--watchlist", paramLabel = "DIR", description = "enrol these people (one folder each) instead of the demo ones")
+    @Option(
+            names = "--watchlist",
+            paramLabel = "DIR",
+            description = "enrol these people (one folder each) instead of the demo ones")
     Path watchlistDir;
 
-    @Option(names = "--fps", defaultValue = "5", description = "frames per second to analyse (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--fps",
+            defaultValue = "5",
+            description = "frames per second to analyse (default ${DEFAULT-VALUE})")
     double fps;
 
     @Override
@@ -55,8 +68,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new UserException("cannot read the video " + video, 2);
         }
         // the demo's sample camera streams on this machine, and --video reads a file: allow both, for the demo only
-        Settings settings = Settings.fromEnvironment().withHttpPort(httpPort).allowingCameras(
-                EnumSet.of(CameraPolicy.Allow.FILE, CameraPolicy.Allow.LOOPBACK));
+        Settings settings = Settings.fromEnvironment()
+                .withHttpPort(httpPort)
+                .allowingCameras(EnumSet.of(CameraPolicy.Allow.FILE, CameraPolicy.Allow.LOOPBACK));
         Path home = settings.common().home();
         Files.createDirectories(home);
         String url = cameraUrl != null ? cameraUrl : video != null ? "file://" + video.toAbsolutePath() : null;
@@ -84,10 +98,15 @@ final class DemoCommand implements Callable<Integer> {
             tail.interrupt();
             tail.join(5_000);
         });
-        System.out.printf("%nVigil demo running.%n  camera:      demo-cam  %s%n  watchlist:   %d people%n"
+        System.out.printf(
+                "%nVigil demo running.%n  camera:      demo-cam  %s%n  watchlist:   %d people%n"
                         + "  alerts page: http://127.0.0.1:%d/%n  metrics:     http://127.0.0.1:%d/metrics%n"
                         + "  Kafka:       %s (data in %s)%nAlerts appear below as they happen. Ctrl-C stops everything.%n%n",
-                io.vigil.api.Secrets.maskUrl(url), enrolled, pipeline.httpPort(), pipeline.httpPort(), pipeline.bootstrap(),
+                io.vigil.api.Secrets.maskUrl(url),
+                enrolled,
+                pipeline.httpPort(),
+                pipeline.httpPort(),
+                pipeline.bootstrap(),
                 home.resolve("kafka"));
         pipeline.awaitStopped();
         return 0;

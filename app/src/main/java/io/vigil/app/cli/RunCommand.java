@@ -10,10 +10,14 @@ import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs one pipeline stage, or all of them in one process.",
-                "Without --bootstrap or VIGIL_KAFKA_BOOTSTRAP, 'run all' starts an embedded broker under VIGIL_HOME.",
-                "Stops cleanly on Ctrl-C or SIGTERM."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs one pipeline stage, or all of them in one process.",
+            "Without --bootstrap or VIGIL_KAFKA_BOOTSTRAP, 'run all' starts an embedded broker under VIGIL_HOME.",
+            "Stops cleanly on Ctrl-C or SIGTERM."
+        })
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "STAGE", description = "ingest, inference, matcher, alerts or all")
     StageKind stage;
@@ -21,15 +25,20 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--http-port", paramLabel = "PORT",
+    @Option(
+            names = "--http-port",
+            paramLabel = "PORT",
             description = "port of /metrics and /health (default: VIGIL_HTTP_PORT or 9400; 0 = any free port)")
     Integer httpPort;
 
     @Override
     public Integer call() throws InterruptedException {
-        Settings settings = Settings.fromEnvironment().withBootstrap(kafka.bootstrap).withHttpPort(httpPort);
-        Pipeline pipeline = Pipeline.start(settings, stage, stage == StageKind.ALL).closeOnShutdown();
-        System.out.printf("vigil %s running; Kafka %s; metrics http://127.0.0.1:%d/metrics (Ctrl-C stops)%n",
+        Settings settings =
+                Settings.fromEnvironment().withBootstrap(kafka.bootstrap).withHttpPort(httpPort);
+        Pipeline pipeline =
+                Pipeline.start(settings, stage, stage == StageKind.ALL).closeOnShutdown();
+        System.out.printf(
+                "vigil %s running; Kafka %s; metrics http://127.0.0.1:%d/metrics (Ctrl-C stops)%n",
                 stage.label(), pipeline.bootstrap(), pipeline.httpPort());
         pipeline.awaitStopped();
         return 0;

@@ -1,9 +1,9 @@
 package io.vigil.app.cli;
 
-import io.vigil.app.pipeline.Settings;
 import io.vigil.api.topic.TopicSetup;
 import io.vigil.api.topic.TopicSpec;
 import io.vigil.api.topic.VigilTopics;
+import io.vigil.app.pipeline.Settings;
 import io.vigil.runtime.kafka.KafkaClients;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -11,9 +11,13 @@ import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "topics", mixinStandardHelpOptions = true,
-        description = {"Creates the Vigil topics that are missing and reports the ones that differ from the spec.",
-                "Safe to run any number of times; it never changes an existing topic. Exit 3 when some differ."})
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Creates the Vigil topics that are missing and reports the ones that differ from the spec.",
+            "Safe to run any number of times; it never changes an existing topic. Exit 3 when some differ."
+        })
 final class TopicsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -25,7 +29,9 @@ final class TopicsCommand implements Callable<Integer> {
         try (Admin admin = KafkaClients.admin(settings.common())) {
             TopicSetup.Report r = new TopicSetup(admin, settings.common().replicationFactor()).ensure(topics.specs());
             for (TopicSpec spec : topics.specs()) {
-                String state = r.created().contains(spec.name()) ? "created" : r.unchanged().contains(spec.name()) ? "ok" : "DIFFERS";
+                String state = r.created().contains(spec.name())
+                        ? "created"
+                        : r.unchanged().contains(spec.name()) ? "ok" : "DIFFERS";
                 System.out.printf("%-24s %3d partitions  %s%n", spec.name(), spec.partitions(), state);
             }
             r.mismatches().forEach(m -> System.out.println("  " + m));

@@ -7,11 +7,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code vigil} command. */
-@Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Vigil.Version.class,
+@Command(
+        name = "vigil",
+        mixinStandardHelpOptions = true,
+        versionProvider = Vigil.Version.class,
         description = "Watches camera streams for faces on a watchlist and raises alerts in real time.",
-        subcommands = {DemoCommand.class, RunCommand.class, CameraCommand.class, WatchlistCommand.class,
-                AlertsCommand.class, FacesCommand.class, BenchCommand.class, TopicsCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            CameraCommand.class,
+            WatchlistCommand.class,
+            AlertsCommand.class,
+            FacesCommand.class,
+            BenchCommand.class,
+            TopicsCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Vigil implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,7 +41,9 @@ public final class Vigil implements Runnable {
         cl.registerConverter(StageKind.class, StageKind::parse);
         cl.setParameterExceptionHandler((ex, argv) -> {
             CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println("vigil: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            cmd.getErr()
+                    .println("vigil: " + ex.getMessage() + " (see '"
+                            + cmd.getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
@@ -52,7 +65,7 @@ public final class Vigil implements Runnable {
         @Override
         public String[] getVersion() {
             String v = Vigil.class.getPackage().getImplementationVersion();
-            return new String[]{"vigil " + (v == null ? "dev" : v)};
+            return new String[] {"vigil " + (v == null ? "dev" : v)};
         }
     }
 }

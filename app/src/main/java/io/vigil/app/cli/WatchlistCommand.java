@@ -1,13 +1,12 @@
 package io.vigil.app.cli;
 
+import io.vigil.api.Ids;
+import io.vigil.api.topic.VigilTopics;
+import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.app.UserException;
 import io.vigil.app.enrol.Enroller;
 import io.vigil.app.pipeline.Settings;
 import io.vigil.app.pipeline.TopicWriter;
-import io.vigil.api.Ids;
-import io.vigil.api.serde.JsonSerde;
-import io.vigil.api.topic.VigilTopics;
-import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.runtime.kafka.CompactedTopicReader;
 import io.vigil.runtime.kafka.KafkaClients;
 import picocli.CommandLine;
@@ -28,10 +27,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "watchlist", mixinStandardHelpOptions = true,
+@Command(
+        name = "watchlist",
+        mixinStandardHelpOptions = true,
         description = "Enrols, removes and lists people on the watchlist (the compacted watchlist topic).",
-        subcommands = {WatchlistCommand.Add.class, WatchlistCommand.Import.class, WatchlistCommand.Remove.class,
-                WatchlistCommand.List_.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            WatchlistCommand.Add.class,
+            WatchlistCommand.Import.class,
+            WatchlistCommand.Remove.class,
+            WatchlistCommand.List_.class,
+            CommandLine.HelpCommand.class
+        })
 final class WatchlistCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,23 +63,40 @@ final class WatchlistCommand implements Runnable {
         return m;
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true,
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
             description = "Enrols a person from one or more photos (exactly one face each).")
     static final class Add implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
+
         @Option(names = "--id", required = true, description = "person id (A-Z a-z 0-9 . _ -)")
         String id;
+
         @Option(names = "--name", description = "display name in alerts (default: the id)")
         String name;
-        @Option(names = "--image", required = true, arity = "1..*", paramLabel = "FILE", description = "photo(s) of the person")
+
+        @Option(
+                names = "--image",
+                required = true,
+                arity = "1..*",
+                paramLabel = "FILE",
+                description = "photo(s) of the person")
         List<Path> images;
-        @Option(names = "--threshold", paramLabel = "COSINE", description = "this person's match threshold (default: the matcher's)")
+
+        @Option(
+                names = "--threshold",
+                paramLabel = "COSINE",
+                description = "this person's match threshold (default: the matcher's)")
         Double threshold;
+
         @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "operator metadata")
         List<String> meta = new ArrayList<>();
+
         @Option(names = "--largest", description = "when a photo has several faces, enrol the largest")
         boolean largest;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -97,22 +120,31 @@ final class WatchlistCommand implements Runnable {
                 throw new UserException(e.getMessage(), 2);
             }
             publish(s, id, entry);
-            spec.commandLine().getOut().printf("enrolled %s (%s) from %d photo(s)%n", id, entry.displayName(), embeddings.size());
+            spec.commandLine()
+                    .getOut()
+                    .printf("enrolled %s (%s) from %d photo(s)%n", id, entry.displayName(), embeddings.size());
             spec.commandLine().getOut().flush();
             return 0;
         }
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Enrols every person in DIR: one folder per person (folder name = id; '_' becomes a space",
-                    "in the display name), each holding their photos. Prints a summary of what failed and why."})
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Enrols every person in DIR: one folder per person (folder name = id; '_' becomes a space",
+                "in the display name), each holding their photos. Prints a summary of what failed and why."
+            })
     static final class Import implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
+
         @Parameters(paramLabel = "DIR")
         Path dir;
+
         @Option(names = "--largest", description = "when a photo has several faces, enrol the largest")
         boolean largest;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -153,12 +185,17 @@ final class WatchlistCommand implements Runnable {
         }
     }
 
-    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Removes a person (a tombstone: every matcher drops them).")
+    @Command(
+            name = "rm",
+            mixinStandardHelpOptions = true,
+            description = "Removes a person (a tombstone: every matcher drops them).")
     static final class Remove implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
+
         @Option(names = "--id", required = true)
         String id;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -176,6 +213,7 @@ final class WatchlistCommand implements Runnable {
     static final class List_ implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -184,13 +222,21 @@ final class WatchlistCommand implements Runnable {
             Settings s = kafka.settings();
             VigilTopics topics = s.topics();
             PrintWriter out = spec.commandLine().getOut();
-            Map<String, WatchlistEntry> people = CompactedTopicReader.read(KafkaClients.common(s.common(), "vigil-cli"),
-                    topics.watchlist.name(), topics.watchlist.valueSerde().deserializer(),
+            Map<String, WatchlistEntry> people = CompactedTopicReader.read(
+                    KafkaClients.common(s.common(), "vigil-cli"),
+                    topics.watchlist.name(),
+                    topics.watchlist.valueSerde().deserializer(),
                     (k, e) -> spec.commandLine().getErr().printf("unreadable entry %s: %s%n", k, e.getMessage()),
                     Duration.ofSeconds(30));
             out.printf("%-20s %-24s %6s %9s  %s%n", "ID", "NAME", "PHOTOS", "THRESHOLD", "ENROLLED");
-            people.values().stream().sorted(java.util.Comparator.comparing(WatchlistEntry::personId)).forEach(e ->
-                    out.printf(Locale.ROOT, "%-20s %-24s %6d %9s  %s%n", e.personId(), e.displayName(), e.embeddings().size(),
+            people.values().stream()
+                    .sorted(java.util.Comparator.comparing(WatchlistEntry::personId))
+                    .forEach(e -> out.printf(
+                            Locale.ROOT,
+                            "%-20s %-24s %6d %9s  %s%n",
+                            e.personId(),
+                            e.displayName(),
+                            e.embeddings().size(),
                             e.threshold() == null ? "default" : String.format(Locale.ROOT, "%.2f", e.threshold()),
                             Instant.ofEpochMilli(e.enrolledAtMs())));
             out.printf("%d people%n", people.size());

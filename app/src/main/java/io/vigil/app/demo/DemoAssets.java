@@ -13,11 +13,10 @@ import java.util.List;
 /** The demo's bundled photos (see resources/demo/README.md), unpacked under VIGIL_HOME/demo. */
 public final class DemoAssets {
     public static final List<String> SCENE = List.of("1-grace_hopper.jpg", "2-john_simm.jpg", "3-john_salley.jpg");
-    public static final List<String> WATCHLIST = List.of("Grace_Hopper/grace_hopper_crop.jpg", "John_Simm/000288_00470387.jpg",
-            "John_Simm/000300_00470148.jpg");
+    public static final List<String> WATCHLIST = List.of(
+            "Grace_Hopper/grace_hopper_crop.jpg", "John_Simm/000288_00470387.jpg", "John_Simm/000300_00470148.jpg");
 
-    private DemoAssets() {
-    }
+    private DemoAssets() {}
 
     public static byte[] read(String path) {
         try (InputStream in = DemoAssets.class.getResourceAsStream("/demo/" + path)) {

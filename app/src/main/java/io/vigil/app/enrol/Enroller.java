@@ -1,14 +1,14 @@
 package io.vigil.app.enrol;
 
-import io.vigil.app.UserException;
-import io.vigil.inference.face.CorruptImageException;
-import io.vigil.inference.face.Images;
-import org.bytedeco.opencv.opencv_core.Mat;
-import io.vigil.inference.InferenceConfig;
 import io.vigil.api.Ids;
 import io.vigil.api.face.Face;
 import io.vigil.api.watchlist.WatchlistEntry;
+import io.vigil.app.UserException;
+import io.vigil.inference.InferenceConfig;
+import io.vigil.inference.face.CorruptImageException;
 import io.vigil.inference.face.FaceAnalyzer;
+import io.vigil.inference.face.Images;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +42,8 @@ public final class Enroller implements AutoCloseable {
         List<Face> faces = analyzer.analyze(List.of(read(image))).get(0);
         if (faces.isEmpty()) {
             if (rejections.contains(FaceAnalyzer.TOO_SMALL)) {
-                throw new UserException(image + ": the face is too small (under " + config.quality().minFaceSize()
+                throw new UserException(image + ": the face is too small (under "
+                        + config.quality().minFaceSize()
                         + " px); use a closer photo, or lower VIGIL_INFERENCE_MIN_FACE");
             }
             if (!rejections.isEmpty()) {
@@ -55,13 +56,17 @@ public final class Enroller implements AutoCloseable {
             throw new UserException(image + ": " + faces.size() + " faces found; crop the photo to one person,"
                     + " or pass --largest to enrol the largest face");
         }
-        return faces.stream().max(Comparator.comparingDouble(f -> f.box().area())).orElseThrow().embedding();
+        return faces.stream()
+                .max(Comparator.comparingDouble(f -> f.box().area()))
+                .orElseThrow()
+                .embedding();
     }
 
     /** The people of a gallery: one sub-folder of photos per person, sorted by name. */
     public static List<Path> people(Path gallery) throws IOException {
         if (!Files.isDirectory(gallery)) {
-            throw new UserException(gallery + " is not a directory; give a folder with one sub-folder of photos per person", 2);
+            throw new UserException(
+                    gallery + " is not a directory; give a folder with one sub-folder of photos per person", 2);
         }
         try (Stream<Path> l = Files.list(gallery)) {
             return l.filter(Files::isDirectory).sorted().toList();
@@ -72,8 +77,8 @@ public final class Enroller implements AutoCloseable {
      * The watchlist entry of one person's folder (id = folder name, display name with '_' as spaces), from every
      * photo that has one usable face; empty, with the reasons added to {@code problems}, when there is none.
      */
-    public Optional<WatchlistEntry> entry(Path person, boolean largest, Map<String, String> metadata, List<String> problems)
-            throws IOException {
+    public Optional<WatchlistEntry> entry(
+            Path person, boolean largest, Map<String, String> metadata, List<String> problems) throws IOException {
         String id = person.getFileName().toString();
         String idProblem = Ids.problem("person id", id);
         if (idProblem != null) {
@@ -96,7 +101,8 @@ public final class Enroller implements AutoCloseable {
             problems.add(id + ": no usable photo, not enrolled");
             return Optional.empty();
         }
-        return Optional.of(new WatchlistEntry(id, id.replace('_', ' '), embeddings, null, metadata, System.currentTimeMillis()));
+        return Optional.of(
+                new WatchlistEntry(id, id.replace('_', ' '), embeddings, null, metadata, System.currentTimeMillis()));
     }
 
     /** An image file as a BGR image, or a user error naming the file and the problem. */
@@ -109,6 +115,7 @@ public final class Enroller implements AutoCloseable {
             throw new UserException(image + " is not an image OpenCV can read (JPEG, PNG, ...): " + e.getMessage());
         }
     }
+
     @Override
     public void close() {
         analyzer.close();

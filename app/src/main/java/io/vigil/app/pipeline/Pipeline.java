@@ -1,10 +1,9 @@
 package io.vigil.app.pipeline;
 
-import io.vigil.app.UserException;
-import io.vigil.app.cli.Vigil;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vigil.api.topic.TopicSetup;
 import io.vigil.api.topic.VigilTopics;
+import io.vigil.app.UserException;
 import io.vigil.broker.EmbeddedKafka;
 import io.vigil.runtime.kafka.KafkaClients;
 import io.vigil.runtime.lifecycle.Stage;
@@ -17,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One Vigil process: optionally the embedded broker, topic setup, the metrics/health endpoint and the chosen stages.
@@ -32,8 +30,13 @@ public final class Pipeline implements AutoCloseable {
     private final VigilTopics topics;
     private final List<Stage> stages;
 
-    private Pipeline(StageGroup group, Settings settings, HttpEndpoint http, PrometheusMeterRegistry registry,
-                     VigilTopics topics, List<Stage> stages) {
+    private Pipeline(
+            StageGroup group,
+            Settings settings,
+            HttpEndpoint http,
+            PrometheusMeterRegistry registry,
+            VigilTopics topics,
+            List<Stage> stages) {
         this.group = group;
         this.settings = settings;
         this.http = http;
@@ -50,17 +53,22 @@ public final class Pipeline implements AutoCloseable {
         try {
             if (settings.common().bootstrap() == null) {
                 if (!allowEmbedded) {
-                    throw new UserException("no Kafka to connect to: set VIGIL_KAFKA_BOOTSTRAP or --bootstrap"
-                            + " (only 'vigil run all' and 'vigil demo' start an embedded broker)", 2);
+                    throw new UserException(
+                            "no Kafka to connect to: set VIGIL_KAFKA_BOOTSTRAP or --bootstrap"
+                                    + " (only 'vigil run all' and 'vigil demo' start an embedded broker)",
+                            2);
                 }
-                EmbeddedKafka kafka = EmbeddedKafka.start(settings.common().home().resolve("kafka"));
+                EmbeddedKafka kafka =
+                        EmbeddedKafka.start(settings.common().home().resolve("kafka"));
                 group.add(kafka);
                 settings = settings.withBootstrap(kafka.bootstrapServers());
             }
             VigilTopics topics = settings.topics();
             setUpTopics(settings, topics);
-            PrometheusMeterRegistry registry = Metrics.prometheus(kind.label(), settings.common().instanceId());
-            HttpEndpoint http = new HttpEndpoint(settings.common().httpHost(), settings.common().httpPort(), registry);
+            PrometheusMeterRegistry registry =
+                    Metrics.prometheus(kind.label(), settings.common().instanceId());
+            HttpEndpoint http = new HttpEndpoint(
+                    settings.common().httpHost(), settings.common().httpPort(), registry);
             group.add(http);
             List<Stage> stages = new ArrayList<>();
             StageContext context = new StageContext(settings, topics, registry, http);
@@ -81,7 +89,8 @@ public final class Pipeline implements AutoCloseable {
 
     public static void setUpTopics(Settings settings, VigilTopics topics) {
         try (Admin admin = KafkaClients.admin(settings.common())) {
-            TopicSetup.Report report = new TopicSetup(admin, settings.common().replicationFactor()).ensure(topics.specs());
+            TopicSetup.Report report =
+                    new TopicSetup(admin, settings.common().replicationFactor()).ensure(topics.specs());
             if (!report.created().isEmpty()) {
                 LOG.info("Created topics {}", report.created());
             }

@@ -1,9 +1,9 @@
 package io.vigil.app.pipeline;
 
-import io.vigil.app.UserException;
-import io.vigil.inference.InferenceConfig;
 import io.vigil.alerts.AlertsConfig;
 import io.vigil.api.topic.VigilTopics;
+import io.vigil.app.UserException;
+import io.vigil.inference.InferenceConfig;
 import io.vigil.ingest.IngestConfig;
 import io.vigil.ingest.camera.CameraPolicy;
 import io.vigil.matcher.MatcherConfig;
@@ -16,13 +16,21 @@ import java.util.Set;
  * Every configuration section, parsed together so that all problems (and unknown keys) are reported at once,
  * whichever stage this process runs: one environment file can serve every service of a deployment.
  */
-public record Settings(CommonConfig common, IngestConfig ingest, InferenceConfig inference, MatcherConfig matcher,
-                       AlertsConfig alerts) {
+public record Settings(
+        CommonConfig common,
+        IngestConfig ingest,
+        InferenceConfig inference,
+        MatcherConfig matcher,
+        AlertsConfig alerts) {
 
     public static Settings load(ConfigReader reader) {
         CommonConfig common = CommonConfig.from(reader);
-        Settings s = new Settings(common, IngestConfig.from(reader), InferenceConfig.from(reader),
-                MatcherConfig.from(reader, common.topicPrefix(), common.home(), common.captureWindow()), AlertsConfig.from(reader));
+        Settings s = new Settings(
+                common,
+                IngestConfig.from(reader),
+                InferenceConfig.from(reader),
+                MatcherConfig.from(reader, common.topicPrefix(), common.home(), common.captureWindow()),
+                AlertsConfig.from(reader));
         reader.finish();
         return s;
     }

@@ -5,5 +5,5 @@ import io.vigil.api.topic.VigilTopics;
 import io.vigil.runtime.metrics.HttpEndpoint;
 
 /** What a stage is built from. */
-public record StageContext(Settings settings, VigilTopics topics, PrometheusMeterRegistry registry, HttpEndpoint http) {
-}
+public record StageContext(
+        Settings settings, VigilTopics topics, PrometheusMeterRegistry registry, HttpEndpoint http) {}

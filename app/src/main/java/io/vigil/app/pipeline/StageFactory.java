@@ -1,16 +1,16 @@
 package io.vigil.app.pipeline;
 
-import io.vigil.inference.InferenceStage;
 import io.vigil.alerts.AlertsStage;
+import io.vigil.inference.InferenceStage;
 import io.vigil.ingest.IngestStage;
 import io.vigil.matcher.MatcherStage;
 import io.vigil.runtime.lifecycle.Stage;
+
 import java.util.Optional;
 
 /** Builds each stage from its configuration: the one place that knows every stage's constructor. */
 final class StageFactory {
-    private StageFactory() {
-    }
+    private StageFactory() {}
 
     static Optional<Stage> create(StageKind kind, StageContext context) {
         Settings s = context.settings();
@@ -19,15 +19,20 @@ final class StageFactory {
                 return Optional.of(new InferenceStage(s.common(), s.inference(), context.topics(), context.registry()));
             }
             case INGEST -> {
-                return Optional.of(new IngestStage(s.common(), s.ingest(), context.topics(), context.registry(),
-                        java.time.Clock.systemUTC()));
+                return Optional.of(new IngestStage(
+                        s.common(), s.ingest(), context.topics(), context.registry(), java.time.Clock.systemUTC()));
             }
             case MATCHER -> {
                 return Optional.of(new MatcherStage(s.common(), s.matcher(), context.topics(), context.registry()));
             }
             case ALERTS -> {
-                return Optional.of(new AlertsStage(s.common(), s.alerts(), context.topics(), context.registry(),
-                        context.http(), java.time.Clock.systemUTC()));
+                return Optional.of(new AlertsStage(
+                        s.common(),
+                        s.alerts(),
+                        context.topics(),
+                        context.registry(),
+                        context.http(),
+                        java.time.Clock.systemUTC()));
             }
             default -> throw new IllegalArgumentException("not a single stage: " + kind);
         }

@@ -5,7 +5,11 @@ import java.util.Set;
 
 /** What {@code vigil run} can run. */
 public enum StageKind {
-    INGEST, INFERENCE, MATCHER, ALERTS, ALL;
+    INGEST,
+    INFERENCE,
+    MATCHER,
+    ALERTS,
+    ALL;
 
     public Set<StageKind> expand() {
         return this == ALL ? EnumSet.of(INGEST, INFERENCE, MATCHER, ALERTS) : EnumSet.of(this);

@@ -1,16 +1,15 @@
 package io.vigil.app.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 public class VigilCommandTest {
-    public record Result(int exit, String out, String err) {
-    }
+    public record Result(int exit, String out, String err) {}
 
     public static Result run(String... args) {
         CommandLine cl = Vigil.commandLine();
@@ -31,7 +30,7 @@ public class VigilCommandTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String cmd : new String[]{"demo", "run", "camera", "watchlist", "alerts", "faces", "bench", "topics"}) {
+        for (String cmd : new String[] {"demo", "run", "camera", "watchlist", "alerts", "faces", "bench", "topics"}) {
             Result r = run(cmd, "--help");
             assertThat(r.exit()).as(cmd).isZero();
             assertThat(r.out()).as(cmd).startsWith("Usage: vigil " + cmd);
@@ -62,7 +61,9 @@ public class VigilCommandTest {
     void aMatcherBenchTooLargeForTheHeapSaysHowMuchItNeeds() {
         Result r = run("bench", "matcher", "--sizes", "1000,2000000000");
         assertThat(r.exit()).isNotZero();
-        assertThat(r.err()).contains("2,000,000,000 identities need about").contains("VIGIL_JAVA_OPTS=-Xmx")
+        assertThat(r.err())
+                .contains("2,000,000,000 identities need about")
+                .contains("VIGIL_JAVA_OPTS=-Xmx")
                 .doesNotContain("Exception");
         assertThat(r.out()).doesNotContain("people"); // refused before measuring anything
     }

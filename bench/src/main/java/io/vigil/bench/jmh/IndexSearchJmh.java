@@ -39,7 +39,7 @@ public class IndexSearchJmh {
         SplittableRandom r = new SplittableRandom(42);
         index = new FlatIndex(IndexSettings.approximate(64));
         for (int i = 0; i < identities; i++) {
-            index.upsert("p" + i, new float[][]{Vectors.unit(512, r)});
+            index.upsert("p" + i, new float[][] {Vectors.unit(512, r)});
         }
         queries = new float[256][];
         for (int i = 0; i < queries.length; i++) {

@@ -37,7 +37,8 @@ public class SerdeJmh {
         SplittableRandom r = new SplittableRandom(7);
         List<Face> faces = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            faces.add(new Face(new FaceBox(10, 20, 110, 140), new float[10], 0.95f, Vectors.unit(512, r), new byte[4096]));
+            faces.add(new Face(
+                    new FaceBox(10, 20, 110, 140), new float[10], 0.95f, Vectors.unit(512, r), new byte[4096]));
         }
         frame = new FrameFaces("gate", 1, 1_700_000_000_000L, 1_700_000_000_050L, 1280, 720, faces);
         bytes = serde.encode(frame);

@@ -4,8 +4,7 @@ import java.util.SplittableRandom;
 
 /** Random unit vectors for the micro benchmarks. */
 final class Vectors {
-    private Vectors() {
-    }
+    private Vectors() {}
 
     static float[] unit(int dim, SplittableRandom r) {
         float[] v = new float[dim];

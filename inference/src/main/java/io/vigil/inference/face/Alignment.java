@@ -1,24 +1,24 @@
 package io.vigil.inference.face;
 
-import org.bytedeco.javacpp.indexer.DoubleIndexer;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
-
 import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.CV_64F;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
+import org.bytedeco.javacpp.indexer.DoubleIndexer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+
 /** Five-point similarity alignment onto the ArcFace 112x112 reference. */
 public final class Alignment {
     public static final int SIZE = 112;
     /** ArcFace reference points: left eye, right eye, nose, mouth left, mouth right. */
-    static final double[] REFERENCE = {38.2946, 51.6963, 73.5318, 51.5014, 56.0252, 71.7366, 41.5493, 92.3655,
-            70.7299, 92.2041};
+    static final double[] REFERENCE = {
+        38.2946, 51.6963, 73.5318, 51.5014, 56.0252, 71.7366, 41.5493, 92.3655, 70.7299, 92.2041
+    };
 
-    private Alignment() {
-    }
+    private Alignment() {}
 
     /**
      * Least-squares similarity transform (rotation, uniform scale, translation; no reflection) mapping {@code src}
@@ -52,7 +52,7 @@ public final class Alignment {
         }
         double a = num1 / den;
         double b = num2 / den;
-        return new double[]{a, b, dx - (a * sx - b * sy), dy - (b * sx + a * sy)};
+        return new double[] {a, b, dx - (a * sx - b * sy), dy - (b * sx + a * sy)};
     }
 
     /**
@@ -76,7 +76,8 @@ public final class Alignment {
     /** The 112x112 aligned face crop of {@code image} given its five points. */
     public static Mat align(Mat image, float[] fivePoints) {
         double[] t = similarity(fivePoints, REFERENCE);
-        try (Mat m = new Mat(2, 3, CV_64F); DoubleIndexer idx = m.createIndexer()) {
+        try (Mat m = new Mat(2, 3, CV_64F);
+                DoubleIndexer idx = m.createIndexer()) {
             idx.put(0, 0, t[0]).put(0, 1, -t[1]).put(0, 2, t[2]);
             idx.put(1, 0, t[1]).put(1, 1, t[0]).put(1, 2, t[3]);
             Mat out = new Mat();

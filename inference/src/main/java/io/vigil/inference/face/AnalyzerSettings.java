@@ -12,7 +12,12 @@ package io.vigil.inference.face;
  * @param thumbnailHeight  height of the face thumbnail in alerts
  * @param thumbnailQuality its JPEG quality
  */
-public record AnalyzerSettings(int minFaceSize, float minScore, double minSharpness, float minEmbeddingNorm, int thumbnailHeight,
-                               int thumbnailQuality) {
+public record AnalyzerSettings(
+        int minFaceSize,
+        float minScore,
+        double minSharpness,
+        float minEmbeddingNorm,
+        int thumbnailHeight,
+        int thumbnailQuality) {
     public static final AnalyzerSettings DEFAULT = new AnalyzerSettings(20, 0.85f, 10, 2.6f, 96, 80);
 }

@@ -16,8 +16,7 @@ public final class Embedder {
     }
 
     /** An L2-normalised embedding and the norm it had before: low norms mark poor or non-faces. */
-    public record Embedding(float[] unit, float norm) {
-    }
+    public record Embedding(float[] unit, float norm) {}
 
     public Embedding[] embed(List<Mat> aligned) {
         Embedding[] out = new Embedding[aligned.size()];

@@ -1,5 +1,11 @@
 package io.vigil.inference.face;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_64F;
+import static org.bytedeco.opencv.global.opencv_core.meanStdDev;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.Laplacian;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
 import io.vigil.api.face.Face;
 import io.vigil.api.face.FaceBox;
 import io.vigil.inference.model.Device;
@@ -11,12 +17,6 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.bytedeco.opencv.global.opencv_core.CV_64F;
-import static org.bytedeco.opencv.global.opencv_core.meanStdDev;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
-import static org.bytedeco.opencv.global.opencv_imgproc.Laplacian;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 /**
  * Frames in, faces out: detect (with tiling), gate, landmarks, align, embed, thumbnail; each model step batched
@@ -35,24 +35,30 @@ public final class FaceAnalyzer implements AutoCloseable {
     /** Observes the pipeline: per-step durations and quality-gate rejections. */
     /** Why a detection was not embedded, one reason per quality gate: the {@code reason} tag of the metric. */
     public static final String TOO_SMALL = "too-small";
+
     public static final String LOW_SCORE = "low-score";
     public static final String BLURRY = "blurry";
     public static final String NOT_A_FACE = "not-a-face";
     public static final List<String> REJECTIONS = List.of(TOO_SMALL, LOW_SCORE, BLURRY, NOT_A_FACE);
 
     public interface Listener {
-        Listener NONE = new Listener() {
-        };
+        Listener NONE = new Listener() {};
 
-        default void step(String step, long nanos, int items) {
-        }
+        default void step(String step, long nanos, int items) {}
 
-        default void rejected(String reason) {
-        }
+        default void rejected(String reason) {}
     }
 
-    public FaceAnalyzer(ModelSource detector, ModelSource landmarks, ModelSource embedder, SessionSettings session,
-                        Tiling tiling, float detectionThreshold, int maxBatch, AnalyzerSettings settings, Listener listener) {
+    public FaceAnalyzer(
+            ModelSource detector,
+            ModelSource landmarks,
+            ModelSource embedder,
+            SessionSettings session,
+            Tiling tiling,
+            float detectionThreshold,
+            int maxBatch,
+            AnalyzerSettings settings,
+            Listener listener) {
         this.detectorModel = new OnnxModel(detector, session);
         this.landmarkModel = new OnnxModel(landmarks, session);
         this.embedderModel = new OnnxModel(embedder, session);
@@ -65,8 +71,16 @@ public final class FaceAnalyzer implements AutoCloseable {
 
     /** The bundled models on CPU with default settings: for commands and tests. */
     public static FaceAnalyzer bundled(Tiling tiling) {
-        return new FaceAnalyzer(ModelSource.DETECTOR, ModelSource.LANDMARKS, ModelSource.EMBEDDER,
-                SessionSettings.CPU_DEFAULT, tiling, 0.6f, 32, AnalyzerSettings.DEFAULT, Listener.NONE);
+        return new FaceAnalyzer(
+                ModelSource.DETECTOR,
+                ModelSource.LANDMARKS,
+                ModelSource.EMBEDDER,
+                SessionSettings.CPU_DEFAULT,
+                tiling,
+                0.6f,
+                32,
+                AnalyzerSettings.DEFAULT,
+                Listener.NONE);
     }
 
     public Device device() {
@@ -93,7 +107,7 @@ public final class FaceAnalyzer implements AutoCloseable {
                         listener.rejected(LOW_SCORE);
                     } else {
                         targets.add(new Landmarker.Target(images.get(i), det.box()));
-                        owners.add(new int[]{i, d});
+                        owners.add(new int[] {i, d});
                     }
                 }
             }
@@ -139,7 +153,10 @@ public final class FaceAnalyzer implements AutoCloseable {
 
     /** Variance of the Laplacian of the grey face: low means blurry. */
     static double sharpness(Mat face) {
-        try (Mat grey = new Mat(); Mat lap = new Mat(); Mat mean = new Mat(); Mat std = new Mat()) {
+        try (Mat grey = new Mat();
+                Mat lap = new Mat();
+                Mat mean = new Mat();
+                Mat std = new Mat()) {
             cvtColor(face, grey, COLOR_BGR2GRAY);
             Laplacian(grey, lap, CV_64F);
             meanStdDev(lap, mean, std);
@@ -151,8 +168,12 @@ public final class FaceAnalyzer implements AutoCloseable {
     private byte[] thumbnail(Mat image, FaceBox box) {
         float padW = box.width() * 0.2f;
         float padH = box.height() * 0.2f;
-        try (Mat crop = Images.crop(image, Math.round(box.x1() - padW), Math.round(box.y1() - padH),
-                Math.round(box.x2() + padW), Math.round(box.y2() + padH))) {
+        try (Mat crop = Images.crop(
+                image,
+                Math.round(box.x1() - padW),
+                Math.round(box.y1() - padH),
+                Math.round(box.x2() + padW),
+                Math.round(box.y2() + padH))) {
             int h = Math.min(settings.thumbnailHeight(), crop.rows());
             int w = Math.max(1, Math.round((float) crop.cols() * h / crop.rows()));
             try (Mat small = Images.resized(crop, w, h)) {

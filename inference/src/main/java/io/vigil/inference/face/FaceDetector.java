@@ -26,8 +26,7 @@ public final class FaceDetector {
         this.maxBatch = maxBatch;
     }
 
-    private record Region(int image, int[] rect) {
-    }
+    private record Region(int image, int[] rect) {}
 
     /** Faces of each image, best first. */
     public List<List<Detection>> detect(List<Mat> images) {
@@ -77,9 +76,12 @@ public final class FaceDetector {
                     continue;
                 }
                 int b = (k * anchors + a) * 4;
-                out.get(regions.get(k).image).add(new Detection(new FaceBox(
-                        r[0] + boxes[b] * r[2], r[1] + boxes[b + 1] * r[3],
-                        r[0] + boxes[b + 2] * r[2], r[1] + boxes[b + 3] * r[3]), s));
+                out.get(regions.get(k).image)
+                        .add(new Detection(
+                                new FaceBox(
+                                        r[0] + boxes[b] * r[2], r[1] + boxes[b + 1] * r[3],
+                                        r[0] + boxes[b + 2] * r[2], r[1] + boxes[b + 3] * r[3]),
+                                s));
             }
         }
     }

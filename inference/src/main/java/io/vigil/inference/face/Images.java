@@ -1,11 +1,5 @@
 package io.vigil.inference.face;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Rect;
-import org.bytedeco.opencv.opencv_core.Size;
-
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
@@ -15,17 +9,23 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
+
 /** OpenCV image helpers for the face pipeline: JPEG in and out, crops, and model input tensors. */
 public final class Images {
-    private Images() {
-    }
+    private Images() {}
 
     /** Decodes JPEG/PNG bytes to a BGR image; throws {@link CorruptImageException} when they are not an image. */
     public static Mat decode(byte[] encoded) {
         if (encoded.length == 0) {
             throw new CorruptImageException("empty image");
         }
-        try (BytePointer p = new BytePointer(encoded); Mat buf = new Mat(1, encoded.length, CV_8UC1, p)) {
+        try (BytePointer p = new BytePointer(encoded);
+                Mat buf = new Mat(1, encoded.length, CV_8UC1, p)) {
             Mat img = imdecode(buf, IMREAD_COLOR);
             if (img == null || img.empty()) {
                 throw new CorruptImageException("not a decodable image (" + encoded.length + " bytes)");
@@ -35,7 +35,8 @@ public final class Images {
     }
 
     public static byte[] encodeJpeg(Mat image, int quality) {
-        try (BytePointer out = new BytePointer(); IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, quality)) {
+        try (BytePointer out = new BytePointer();
+                IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, quality)) {
             if (!imencode(".jpg", image, out, params)) {
                 throw new IllegalStateException("JPEG encoding failed");
             }

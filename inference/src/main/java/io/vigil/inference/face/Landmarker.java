@@ -1,13 +1,13 @@
 package io.vigil.inference.face;
 
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
 import io.vigil.api.face.FaceBox;
 import io.vigil.inference.model.OnnxModel;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.util.List;
-
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 /** 68-point landmarks of detected faces, reduced to the five alignment points, batched. */
 public final class Landmarker {
@@ -26,8 +26,7 @@ public final class Landmarker {
     }
 
     /** A face to find landmarks for: the image it is in and its box. */
-    public record Target(Mat image, FaceBox box) {
-    }
+    public record Target(Mat image, FaceBox box) {}
 
     /** Five points (x0,y0..x4,y4 in image pixels) per target. */
     public float[][] fivePoints(List<Target> targets) {
@@ -43,7 +42,11 @@ public final class Landmarker {
             float[] result = model.run(input, n)[0];
             int values = result.length / n;
             for (int k = 0; k < n; k++) {
-                out[start + k] = five(result, k * values, targets.get(start + k).box(), targets.get(start + k).image());
+                out[start + k] = five(
+                        result,
+                        k * values,
+                        targets.get(start + k).box(),
+                        targets.get(start + k).image());
             }
         }
         return out;
@@ -51,8 +54,9 @@ public final class Landmarker {
 
     /** The landmark model's input for one face: its box, grey, 64x64, scaled to [0, 1), at {@code into[off]}. */
     public static void input(Mat image, FaceBox b, float[] into, int off) {
-        try (Mat crop = Images.crop(image, Math.round(b.x1()), Math.round(b.y1()), Math.round(b.x2()), Math.round(b.y2()));
-             Mat grey = new Mat()) {
+        try (Mat crop = Images.crop(
+                        image, Math.round(b.x1()), Math.round(b.y1()), Math.round(b.x2()), Math.round(b.y2()));
+                Mat grey = new Mat()) {
             cvtColor(crop, grey, COLOR_BGR2GRAY);
             try (Mat small = Images.resized(grey, SIZE, SIZE)) {
                 byte[] px = Images.pixels(small);
@@ -72,7 +76,7 @@ public final class Landmarker {
         float[] p = new float[10];
         mean(v, off, LEFT_EYE, x1, y1, w, h, p, 0);
         mean(v, off, RIGHT_EYE, x1, y1, w, h, p, 2);
-        mean(v, off, new int[]{NOSE}, x1, y1, w, h, p, 4);
+        mean(v, off, new int[] {NOSE}, x1, y1, w, h, p, 4);
         mean(v, off, MOUTH_LEFT, x1, y1, w, h, p, 6);
         mean(v, off, MOUTH_RIGHT, x1, y1, w, h, p, 8);
         return p;

@@ -32,7 +32,8 @@ public record Tiling(int cols, int rows, double overlap) {
                 return new Tiling(c, r, 0.25);
             }
         }
-        throw new IllegalArgumentException("tiling '" + s + "' is invalid; use auto, off, or a grid such as 2x2 (up to 8x8)");
+        throw new IllegalArgumentException(
+                "tiling '" + s + "' is invalid; use auto, off, or a grid such as 2x2 (up to 8x8)");
     }
 
     /** Rectangles {x, y, w, h} to run the detector on, the whole frame first. */
@@ -44,7 +45,7 @@ public record Tiling(int cols, int rows, double overlap) {
             r = height >= 1200 ? 3 : height >= 650 ? 2 : 1;
         }
         List<int[]> out = new ArrayList<>();
-        out.add(new int[]{0, 0, width, height});
+        out.add(new int[] {0, 0, width, height});
         if (c == 1 && r == 1) {
             return out;
         }
@@ -56,7 +57,7 @@ public record Tiling(int cols, int rows, double overlap) {
                 int y1 = (int) Math.max(0, j * th - th * overlap);
                 int x2 = (int) Math.min(width, (i + 1) * tw + tw * overlap);
                 int y2 = (int) Math.min(height, (j + 1) * th + th * overlap);
-                out.add(new int[]{x1, y1, x2 - x1, y2 - y1});
+                out.add(new int[] {x1, y1, x2 - x1, y2 - y1});
             }
         }
         return out;

@@ -43,11 +43,9 @@ public final class BatchRewriter {
     private static final int TENSOR_RAW_DATA = 9;
 
     /** What the rewrite changed, for logs and tests. */
-    public record Result(byte[] model, List<String> dynamicTensors, List<String> reshapeConstants) {
-    }
+    public record Result(byte[] model, List<String> dynamicTensors, List<String> reshapeConstants) {}
 
-    private BatchRewriter() {
-    }
+    private BatchRewriter() {}
 
     public static Result makeBatchDynamic(byte[] model) {
         try {
@@ -78,7 +76,9 @@ public final class BatchRewriter {
                     continue;
                 }
                 List<ByteString> nodeInputs = lengthDelimited(node, NODE_INPUT);
-                Integer idx = nodeInputs.size() < 2 ? null : initializerIndex.get(nodeInputs.get(1).toStringUtf8());
+                Integer idx = nodeInputs.size() < 2
+                        ? null
+                        : initializerIndex.get(nodeInputs.get(1).toStringUtf8());
                 if (idx != null && done.add(idx)) {
                     ByteString rewritten = batchFromInput(initializers.get(idx), reshaped);
                     initializers.set(idx, rewritten);
@@ -98,7 +98,8 @@ public final class BatchRewriter {
         }
     }
 
-    private static ByteString symbolicBatch(ByteString valueInfo, List<String> changed) throws InvalidProtocolBufferException {
+    private static ByteString symbolicBatch(ByteString valueInfo, List<String> changed)
+            throws InvalidProtocolBufferException {
         UnknownFieldSet vi = UnknownFieldSet.parseFrom(valueInfo);
         UnknownFieldSet type = UnknownFieldSet.parseFrom(single(vi, VALUE_INFO_TYPE, "value_info.type"));
         UnknownFieldSet tensor = UnknownFieldSet.parseFrom(single(type, TYPE_TENSOR, "type.tensor_type"));
@@ -107,8 +108,16 @@ public final class BatchRewriter {
         if (dims.isEmpty()) {
             return valueInfo;
         }
-        dims.set(0, UnknownFieldSet.newBuilder().addField(DIM_PARAM, UnknownFieldSet.Field.newBuilder()
-                .addLengthDelimited(ByteString.copyFromUtf8("N")).build()).build().toByteString());
+        dims.set(
+                0,
+                UnknownFieldSet.newBuilder()
+                        .addField(
+                                DIM_PARAM,
+                                UnknownFieldSet.Field.newBuilder()
+                                        .addLengthDelimited(ByteString.copyFromUtf8("N"))
+                                        .build())
+                        .build()
+                        .toByteString());
         changed.add(string(vi, VALUE_INFO_NAME));
         UnknownFieldSet.Builder s = UnknownFieldSet.newBuilder(shape);
         replace(s, SHAPE_DIM, dims);
@@ -122,7 +131,8 @@ public final class BatchRewriter {
     }
 
     /** A constant Reshape target [1, ...] becomes [0, ...]; other constants are left alone. */
-    private static ByteString batchFromInput(ByteString tensorBytes, List<String> changed) throws InvalidProtocolBufferException {
+    private static ByteString batchFromInput(ByteString tensorBytes, List<String> changed)
+            throws InvalidProtocolBufferException {
         UnknownFieldSet tensor = UnknownFieldSet.parseFrom(tensorBytes);
         UnknownFieldSet.Builder b = UnknownFieldSet.newBuilder(tensor);
         String name = string(tensor, TENSOR_NAME);

@@ -16,12 +16,12 @@ import java.util.HexFormat;
  * @param sha256   expected lowercase hex digest; null skips the check (operator-supplied model without a digest)
  */
 public record ModelSource(String name, String location, String sha256) {
-    public static final ModelSource DETECTOR = bundled("detector", "fr_detect.onnx",
-            "6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854");
-    public static final ModelSource LANDMARKS = bundled("landmarks", "fr_landmark.onnx",
-            "f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258");
-    public static final ModelSource EMBEDDER = bundled("embedder", "fr_feature.onnx",
-            "87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581");
+    public static final ModelSource DETECTOR =
+            bundled("detector", "fr_detect.onnx", "6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854");
+    public static final ModelSource LANDMARKS = bundled(
+            "landmarks", "fr_landmark.onnx", "f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258");
+    public static final ModelSource EMBEDDER =
+            bundled("embedder", "fr_feature.onnx", "87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581");
     private static final String CLASSPATH = "classpath:";
 
     private static ModelSource bundled(String name, String file, String sha) {
@@ -35,7 +35,8 @@ public record ModelSource(String name, String location, String sha256) {
             if (location.startsWith(CLASSPATH)) {
                 try (InputStream in = ModelSource.class.getResourceAsStream(location.substring(CLASSPATH.length()))) {
                     if (in == null) {
-                        throw new ModelException("the bundled " + name + " model " + location + " is missing from the jar; rebuild Vigil");
+                        throw new ModelException("the bundled " + name + " model " + location
+                                + " is missing from the jar; rebuild Vigil");
                     }
                     bytes = in.readAllBytes();
                 }
@@ -43,7 +44,8 @@ public record ModelSource(String name, String location, String sha256) {
                 bytes = Files.readAllBytes(Path.of(location));
             }
         } catch (IOException e) {
-            throw new ModelException("cannot read the " + name + " model at " + location + " (" + e + "); check the path", e);
+            throw new ModelException(
+                    "cannot read the " + name + " model at " + location + " (" + e + "); check the path", e);
         }
         if (sha256 != null) {
             String actual = sha256(bytes);

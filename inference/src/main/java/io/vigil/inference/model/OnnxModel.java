@@ -40,12 +40,15 @@ public final class OnnxModel implements AutoCloseable {
             this.device = Providers.apply(options, settings.device(), name);
             this.session = env.createSession(model, options);
             this.input = session.getInputNames().iterator().next();
-            long[] shape = ((ai.onnxruntime.TensorInfo) session.getInputInfo().get(input).getInfo()).getShape();
+            long[] shape = ((ai.onnxruntime.TensorInfo)
+                            session.getInputInfo().get(input).getInfo())
+                    .getShape();
             this.sampleShape = Arrays.copyOfRange(shape, 1, shape.length);
             this.outputs = List.copyOf(session.getOutputNames());
         } catch (OrtException e) {
-            throw new ModelException("ONNX Runtime cannot load the " + name + " model from " + source.location()
-                    + ": " + e.getMessage(), e);
+            throw new ModelException(
+                    "ONNX Runtime cannot load the " + name + " model from " + source.location() + ": " + e.getMessage(),
+                    e);
         }
         run(new float[sampleSize()], 1); // warm-up: first run allocates and optimises
         LOG.debug("Loaded {} model: input {} {}, outputs {}", name, input, Arrays.toString(sampleShape), outputs);
@@ -71,13 +74,14 @@ public final class OnnxModel implements AutoCloseable {
     /** Runs a batch of {@code n} samples; returns each output (in model order) as one flat float array. */
     public float[][] run(float[] batch, int n) {
         if (batch.length < (long) n * sampleSize()) {
-            throw new IllegalArgumentException(name + ": batch of " + n + " needs " + (long) n * sampleSize() + " floats");
+            throw new IllegalArgumentException(
+                    name + ": batch of " + n + " needs " + (long) n * sampleSize() + " floats");
         }
         long[] shape = new long[sampleShape.length + 1];
         shape[0] = n;
         System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch, 0, n * sampleSize()), shape);
-             OrtSession.Result result = session.run(Map.of(input, tensor))) {
+                OrtSession.Result result = session.run(Map.of(input, tensor))) {
             float[][] out = new float[outputs.size()][];
             for (int i = 0; i < out.length; i++) {
                 FloatBuffer fb = ((OnnxTensor) result.get(i)).getFloatBuffer();

@@ -1,8 +1,8 @@
 package io.vigil.inference.model;
 
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +15,7 @@ final class Providers {
     private static final Logger LOG = LoggerFactory.getLogger(Providers.class);
     private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
-    private Providers() {
-    }
+    private Providers() {}
 
     static Device apply(OrtSession.SessionOptions options, Device wanted, String model) {
         if (wanted == Device.CPU) {
@@ -31,9 +30,12 @@ final class Providers {
                 return Device.CUDA;
             } catch (OrtException e) {
                 if (wanted == Device.CUDA) {
-                    throw new ModelException("VIGIL_INFERENCE_DEVICE=cuda but the CUDA execution provider failed to"
-                            + " start for the " + model + " model (" + e.getMessage() + "); check the NVIDIA driver and"
-                            + " CUDA/cuDNN libraries, or use cpu", e);
+                    throw new ModelException(
+                            "VIGIL_INFERENCE_DEVICE=cuda but the CUDA execution provider failed to"
+                                    + " start for the " + model + " model (" + e.getMessage()
+                                    + "); check the NVIDIA driver and"
+                                    + " CUDA/cuDNN libraries, or use cpu",
+                            e);
                 }
                 LOG.warn("CUDA execution provider failed ({}); falling back to CPU", e.getMessage());
                 return Device.CPU;
@@ -41,7 +43,8 @@ final class Providers {
         }
         if (wanted == Device.CUDA) {
             throw new ModelException("VIGIL_INFERENCE_DEVICE=cuda but this ONNX Runtime build has no CUDA execution"
-                    + " provider (available: " + available + "); build with -Pgpu and run on a machine with CUDA, or use cpu");
+                    + " provider (available: " + available
+                    + "); build with -Pgpu and run on a machine with CUDA, or use cpu");
         }
         if (LOGGED.compareAndSet(false, true)) {
             LOG.warn("VIGIL_INFERENCE_DEVICE=auto: no CUDA execution provider (available: {}); using CPU", available);

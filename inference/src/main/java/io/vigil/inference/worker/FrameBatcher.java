@@ -1,13 +1,13 @@
 package io.vigil.inference.worker;
 
-import io.vigil.inference.InferenceConfig;
 import io.vigil.api.face.Face;
 import io.vigil.api.face.FrameFaces;
 import io.vigil.api.frame.CaptureWindow;
 import io.vigil.api.frame.Frame;
-import io.vigil.api.topic.Topic;
 import io.vigil.api.serde.UnknownVersionException;
 import io.vigil.api.serde.WireFormatException;
+import io.vigil.api.topic.Topic;
+import io.vigil.inference.InferenceConfig;
 import io.vigil.inference.face.CorruptImageException;
 import io.vigil.inference.face.FaceAnalyzer;
 import io.vigil.inference.face.Images;
@@ -56,12 +56,18 @@ public final class FrameBatcher implements RecordHandler {
     private final List<Pending> pending = new ArrayList<>();
     private long firstPendingAt;
 
-    private record Pending(ConsumerRecord<byte[], byte[]> record, Frame frame, Mat image, CompletableFuture<Void> done) {
-    }
+    private record Pending(
+            ConsumerRecord<byte[], byte[]> record, Frame frame, Mat image, CompletableFuture<Void> done) {}
 
-    public FrameBatcher(Producer<byte[], byte[]> producer, FaceAnalyzer analyzer, InferenceMetrics metrics,
-                        InferenceConfig config, CaptureWindow window, Topic<String, Frame> framesTopic,
-                        Topic<String, FrameFaces> facesTopic, Clock clock) {
+    public FrameBatcher(
+            Producer<byte[], byte[]> producer,
+            FaceAnalyzer analyzer,
+            InferenceMetrics metrics,
+            InferenceConfig config,
+            CaptureWindow window,
+            Topic<String, Frame> framesTopic,
+            Topic<String, FrameFaces> facesTopic,
+            Clock clock) {
         this.producer = producer;
         this.frames = framesTopic.valueSerde().deserializer();
         this.facesWriter = facesTopic.valueSerde().serializer();
@@ -86,8 +92,10 @@ public final class FrameBatcher implements RecordHandler {
         metrics.step("decode", System.nanoTime() - t0, 1);
         if (image.cols() != frame.width() || image.rows() != frame.height()) {
             image.close();
-            throw refuse("size-mismatch", "the JPEG decodes to " + image.cols() + "x" + image.rows()
-                    + " but the record says " + frame.width() + "x" + frame.height());
+            throw refuse(
+                    "size-mismatch",
+                    "the JPEG decodes to " + image.cols() + "x" + image.rows() + " but the record says " + frame.width()
+                            + "x" + frame.height());
         }
         if (pending.isEmpty()) {
             firstPendingAt = clock.millis();
@@ -118,8 +126,10 @@ public final class FrameBatcher implements RecordHandler {
             throw refuse("invalid-capture-time", late);
         }
         if ((long) frame.width() * frame.height() > config.maxFramePixels()) {
-            throw refuse("oversized-frame", frame.width() + "x" + frame.height()
-                    + " exceeds VIGIL_INFERENCE_MAX_FRAME_PIXELS=" + config.maxFramePixels());
+            throw refuse(
+                    "oversized-frame",
+                    frame.width() + "x" + frame.height() + " exceeds VIGIL_INFERENCE_MAX_FRAME_PIXELS="
+                            + config.maxFramePixels());
         }
         JpegHeader header;
         try {
@@ -128,8 +138,10 @@ public final class FrameBatcher implements RecordHandler {
             throw refuse("corrupt-jpeg", e.getMessage());
         }
         if (header.width() != frame.width() || header.height() != frame.height()) {
-            throw refuse("size-mismatch", "the JPEG's header says " + header.width() + "x" + header.height()
-                    + " but the record says " + frame.width() + "x" + frame.height() + "; not decoded");
+            throw refuse(
+                    "size-mismatch",
+                    "the JPEG's header says " + header.width() + "x" + header.height() + " but the record says "
+                            + frame.width() + "x" + frame.height() + "; not decoded");
         }
         return frame;
     }
@@ -141,7 +153,8 @@ public final class FrameBatcher implements RecordHandler {
 
     @Override
     public void afterPoll() {
-        if (!pending.isEmpty() && clock.millis() - firstPendingAt >= config.batchWait().toMillis()) {
+        if (!pending.isEmpty()
+                && clock.millis() - firstPendingAt >= config.batchWait().toMillis()) {
             flush();
         }
     }
@@ -159,7 +172,9 @@ public final class FrameBatcher implements RecordHandler {
     /** The pending batch is due when its first frame has waited the batch wait. */
     @Override
     public long maxPollWaitMs() {
-        return pending.isEmpty() ? 200 : Math.max(0, firstPendingAt + config.batchWait().toMillis() - clock.millis());
+        return pending.isEmpty()
+                ? 200
+                : Math.max(0, firstPendingAt + config.batchWait().toMillis() - clock.millis());
     }
 
     private void flush() {
@@ -192,7 +207,10 @@ public final class FrameBatcher implements RecordHandler {
         try {
             return analyzer.analyze(batch.stream().map(Pending::image).toList());
         } catch (RuntimeException e) {
-            warn.warn("batch", "Inference failed on a batch of {} frames ({}); analysing them one by one", batch.size(),
+            warn.warn(
+                    "batch",
+                    "Inference failed on a batch of {} frames ({}); analysing them one by one",
+                    batch.size(),
                     e.toString());
         }
         List<List<Face>> out = new ArrayList<>();
@@ -209,8 +227,11 @@ public final class FrameBatcher implements RecordHandler {
 
     private void publish(Pending p, List<Face> faces, long now) {
         Frame f = p.frame();
-        FrameFaces ff = new FrameFaces(f.cameraId(), f.sequence(), f.captureTimeMs(), now, f.width(), f.height(), faces);
-        producer.send(new ProducerRecord<>(facesTopic, null, f.captureTimeMs(), p.record().key(), facesWriter.serialize(facesTopic, ff)),
+        FrameFaces ff =
+                new FrameFaces(f.cameraId(), f.sequence(), f.captureTimeMs(), now, f.width(), f.height(), faces);
+        producer.send(
+                new ProducerRecord<>(
+                        facesTopic, null, f.captureTimeMs(), p.record().key(), facesWriter.serialize(facesTopic, ff)),
                 (meta, error) -> {
                     if (error == null) {
                         p.done().complete(null);

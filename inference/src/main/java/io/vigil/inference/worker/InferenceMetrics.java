@@ -27,10 +27,16 @@ public final class InferenceMetrics extends OwnedMeters implements FaceAnalyzer.
     @Override
     protected void register(MeterRegistry r) {
         facesPerFrame = own(DistributionSummary.builder("vigil.inference.faces.per.frame")
-                .description("Faces found per frame").serviceLevelObjectives(1, 2, 4, 8, 16).register(r));
+                .description("Faces found per frame")
+                .serviceLevelObjectives(1, 2, 4, 8, 16)
+                .register(r));
         batchSize = own(DistributionSummary.builder("vigil.inference.batch.size")
-                .description("Frames analysed together").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(r));
-        faces = own(Counter.builder("vigil.inference.faces").description("Faces published").register(r));
+                .description("Frames analysed together")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
+                .register(r));
+        faces = own(Counter.builder("vigil.inference.faces")
+                .description("Faces published")
+                .register(r));
         for (String reason : FaceAnalyzer.REJECTIONS) {
             rejected.computeIfAbsent(reason, this::rejectedCounter);
         }
@@ -38,7 +44,8 @@ public final class InferenceMetrics extends OwnedMeters implements FaceAnalyzer.
             if (d != Device.AUTO) {
                 own(Gauge.builder("vigil.inference.device", () -> d == device ? 1 : 0)
                         .description("1 for the execution provider in use")
-                        .tag("device", d.name().toLowerCase(Locale.ROOT)).register(r));
+                        .tag("device", d.name().toLowerCase(Locale.ROOT))
+                        .register(r));
             }
         }
     }
@@ -54,9 +61,13 @@ public final class InferenceMetrics extends OwnedMeters implements FaceAnalyzer.
     }
 
     Timer timer(String step) {
-        return steps.computeIfAbsent(step, s -> own(Timer.builder("vigil.inference.duration")
-                .description("Time per inference step, per batch").tag("step", s)
-                .publishPercentileHistogram().register(registry())));
+        return steps.computeIfAbsent(
+                step,
+                s -> own(Timer.builder("vigil.inference.duration")
+                        .description("Time per inference step, per batch")
+                        .tag("step", s)
+                        .publishPercentileHistogram()
+                        .register(registry())));
     }
 
     @Override
@@ -65,13 +76,20 @@ public final class InferenceMetrics extends OwnedMeters implements FaceAnalyzer.
     }
 
     private Counter rejectedCounter(String reason) {
-        return own(Counter.builder("vigil.inference.rejected").description("Detections not embedded, by quality gate")
-                .tag("reason", reason).register(registry()));
+        return own(Counter.builder("vigil.inference.rejected")
+                .description("Detections not embedded, by quality gate")
+                .tag("reason", reason)
+                .register(registry()));
     }
 
     void frame(String outcome, String reason) {
-        frames.computeIfAbsent(outcome + "/" + reason, k -> own(Counter.builder("vigil.inference.frames")
-                .description("Frames consumed, by outcome").tag("outcome", outcome).tag("reason", reason)
-                .register(registry()))).increment();
+        frames.computeIfAbsent(
+                        outcome + "/" + reason,
+                        k -> own(Counter.builder("vigil.inference.frames")
+                                .description("Frames consumed, by outcome")
+                                .tag("outcome", outcome)
+                                .tag("reason", reason)
+                                .register(registry())))
+                .increment();
     }
 }

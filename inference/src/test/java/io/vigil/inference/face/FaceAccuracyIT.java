@@ -1,5 +1,7 @@
 package io.vigil.inference.face;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vigil.api.face.Face;
 import io.vigil.api.face.FaceBox;
 import io.vigil.api.watchlist.Similarity;
@@ -15,8 +17,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The real models on real photographs (src/test/resources/faces, provenance in its README). */
 class FaceAccuracyIT {
     private static final Map<String, AtomicInteger> REJECTED = new ConcurrentHashMap<>();
@@ -26,18 +26,28 @@ class FaceAccuracyIT {
 
     @BeforeAll
     static void embedJohns() {
-        analyzer = new FaceAnalyzer(ModelSource.DETECTOR, ModelSource.LANDMARKS, ModelSource.EMBEDDER,
-                SessionSettings.CPU_DEFAULT, Tiling.AUTO, 0.6f, 32, AnalyzerSettings.DEFAULT, new FaceAnalyzer.Listener() {
-            @Override
-            public void rejected(String reason) {
-                REJECTED.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
-            }
-        });
+        analyzer = new FaceAnalyzer(
+                ModelSource.DETECTOR,
+                ModelSource.LANDMARKS,
+                ModelSource.EMBEDDER,
+                SessionSettings.CPU_DEFAULT,
+                Tiling.AUTO,
+                0.6f,
+                32,
+                AnalyzerSettings.DEFAULT,
+                new FaceAnalyzer.Listener() {
+                    @Override
+                    public void rejected(String reason) {
+                        REJECTED.computeIfAbsent(reason, r -> new AtomicInteger())
+                                .incrementAndGet();
+                    }
+                });
         names = new ArrayList<>();
         embeddings = new ArrayList<>();
         FaceFixtures.people().forEach((person, photos) -> {
             for (String photo : photos) {
-                List<Face> faces = analyzer.analyze(List.of(Images.decode(FaceFixtures.bytes(photo)))).get(0);
+                List<Face> faces = analyzer.analyze(List.of(Images.decode(FaceFixtures.bytes(photo))))
+                        .get(0);
                 assertThat(faces).as(photo).hasSize(1);
                 names.add(person);
                 embeddings.add(faces.get(0).embedding());
@@ -87,7 +97,8 @@ class FaceAccuracyIT {
             }
         }
         double t = Similarity.DEFAULT_THRESHOLD;
-        System.out.printf("threshold %.2f: lowest same-person %.3f (margin %.3f), highest different-person %.3f (margin %.3f)%n",
+        System.out.printf(
+                "threshold %.2f: lowest same-person %.3f (margin %.3f), highest different-person %.3f (margin %.3f)%n",
                 t, minSame, minSame - t, maxDiff, t - maxDiff);
         assertThat(minSame).isGreaterThan(t);
         assertThat(maxDiff).isLessThan(t);
@@ -96,22 +107,33 @@ class FaceAccuracyIT {
     @Test
     void findsAtLeastNinetyPercentOfTheSolvayFacesWithTiling() {
         List<FaceBox> truth = FaceFixtures.solvayTruth();
-        List<Face> faces = analyzer.analyze(List.of(Images.decode(FaceFixtures.bytes("misc/1280px-Solvay_conference_1927.png")))).get(0);
+        List<Face> faces = analyzer.analyze(
+                        List.of(Images.decode(FaceFixtures.bytes("misc/1280px-Solvay_conference_1927.png"))))
+                .get(0);
         int found = 0;
         for (FaceBox gt : truth) {
             if (faces.stream().anyMatch(f -> f.box().iou(gt) >= 0.5)) {
                 found++;
             }
         }
-        System.out.printf("Solvay 1927: %d/%d faces at IoU >= 0.5 (%d detections)%n", found, truth.size(), faces.size());
+        System.out.printf(
+                "Solvay 1927: %d/%d faces at IoU >= 0.5 (%d detections)%n", found, truth.size(), faces.size());
         assertThat(truth).hasSize(30);
         assertThat(found).isGreaterThanOrEqualTo(27);
     }
 
     @Test
     void tilingFindsFacesThatOneWholeFramePassMisses() {
-        try (FaceAnalyzer untiled = new FaceAnalyzer(ModelSource.DETECTOR, ModelSource.LANDMARKS, ModelSource.EMBEDDER,
-                SessionSettings.CPU_DEFAULT, Tiling.OFF, 0.6f, 32, AnalyzerSettings.DEFAULT, FaceAnalyzer.Listener.NONE)) {
+        try (FaceAnalyzer untiled = new FaceAnalyzer(
+                ModelSource.DETECTOR,
+                ModelSource.LANDMARKS,
+                ModelSource.EMBEDDER,
+                SessionSettings.CPU_DEFAULT,
+                Tiling.OFF,
+                0.6f,
+                32,
+                AnalyzerSettings.DEFAULT,
+                FaceAnalyzer.Listener.NONE)) {
             var solvay = List.of(Images.decode(FaceFixtures.bytes("misc/1280px-Solvay_conference_1927.png")));
             int whole = untiled.analyze(solvay).get(0).size();
             int tiled = analyzer.analyze(solvay).get(0).size();
@@ -124,7 +146,10 @@ class FaceAccuracyIT {
     void findsNoFaceOnTheDogsOrTheLandscapeAndCountsWhatItRejected() {
         REJECTED.clear();
         for (String photo : List.of("misc/dogs.jpg", "misc/no-face-landscape.jpg")) {
-            assertThat(analyzer.analyze(List.of(Images.decode(FaceFixtures.bytes(photo)))).get(0)).as(photo).isEmpty();
+            assertThat(analyzer.analyze(List.of(Images.decode(FaceFixtures.bytes(photo))))
+                            .get(0))
+                    .as(photo)
+                    .isEmpty();
         }
         System.out.println("rejected on the negatives: " + REJECTED);
         assertThat(REJECTED).containsKey("not-a-face");
@@ -132,7 +157,8 @@ class FaceAccuracyIT {
 
     @Test
     void findsGraceHopper() {
-        List<Face> faces = analyzer.analyze(List.of(Images.decode(FaceFixtures.bytes("misc/grace_hopper_512x512.jpg")))).get(0);
+        List<Face> faces = analyzer.analyze(List.of(Images.decode(FaceFixtures.bytes("misc/grace_hopper_512x512.jpg"))))
+                .get(0);
         assertThat(faces).hasSize(1);
         assertThat(faces.get(0).thumbnail()).startsWith((byte) 0xff, (byte) 0xd8);
         assertThat(Images.decode(faces.get(0).thumbnail()).rows()).isEqualTo(96);
@@ -140,15 +166,21 @@ class FaceAccuracyIT {
 
     @Test
     void analysesABatchOfFramesLikeEachFrameAlone() {
-        List<String> photos = List.of("misc/grace_hopper_512x512.jpg", "johns-dev/John_Simm/000288_00470387.jpg",
-                "misc/no-face-landscape.jpg", "johns-dev/John_Salley/000179_02159509.jpg");
-        var images = photos.stream().map(p -> Images.decode(FaceFixtures.bytes(p))).toList();
+        List<String> photos = List.of(
+                "misc/grace_hopper_512x512.jpg",
+                "johns-dev/John_Simm/000288_00470387.jpg",
+                "misc/no-face-landscape.jpg",
+                "johns-dev/John_Salley/000179_02159509.jpg");
+        var images =
+                photos.stream().map(p -> Images.decode(FaceFixtures.bytes(p))).toList();
         List<List<Face>> batched = analyzer.analyze(images);
         for (int i = 0; i < images.size(); i++) {
             List<Face> alone = analyzer.analyze(List.of(images.get(i))).get(0);
             assertThat(batched.get(i)).hasSameSizeAs(alone);
             for (int f = 0; f < alone.size(); f++) {
-                assertThat(cosine(batched.get(i).get(f).embedding(), alone.get(f).embedding())).isGreaterThan(0.9999);
+                assertThat(cosine(
+                                batched.get(i).get(f).embedding(), alone.get(f).embedding()))
+                        .isGreaterThan(0.9999);
             }
         }
     }

@@ -17,8 +17,7 @@ import java.util.stream.Stream;
 
 /** The real photographs under src/test/resources/faces (provenance in its README). */
 public final class FaceFixtures {
-    private FaceFixtures() {
-    }
+    private FaceFixtures() {}
 
     public static byte[] bytes(String path) {
         try (InputStream in = FaceFixtures.class.getResourceAsStream("/faces/" + path)) {
@@ -45,8 +44,11 @@ public final class FaceFixtures {
         try (Stream<Path> dirs = Files.list(path("johns-dev"))) {
             for (Path dir : dirs.sorted().toList()) {
                 try (Stream<Path> files = Files.list(dir)) {
-                    out.put(dir.getFileName().toString(), files.sorted()
-                            .map(f -> "johns-dev/" + dir.getFileName() + "/" + f.getFileName()).toList());
+                    out.put(
+                            dir.getFileName().toString(),
+                            files.sorted()
+                                    .map(f -> "johns-dev/" + dir.getFileName() + "/" + f.getFileName())
+                                    .toList());
                 }
             }
         } catch (IOException e) {
@@ -57,8 +59,11 @@ public final class FaceFixtures {
 
     /** The Solvay photo's 30 ground-truth boxes; the file lists corners as "row column". */
     public static List<FaceBox> solvayTruth() {
-        List<String> lines = new String(bytes("misc/ground_truth_detection.txt"), StandardCharsets.UTF_8).lines()
-                .map(String::trim).filter(l -> !l.isEmpty()).toList();
+        List<String> lines = new String(bytes("misc/ground_truth_detection.txt"), StandardCharsets.UTF_8)
+                .lines()
+                .map(String::trim)
+                .filter(l -> !l.isEmpty())
+                .toList();
         List<FaceBox> boxes = new ArrayList<>();
         for (int i = 0; i < lines.size(); i += 5) {
             float minX = Float.MAX_VALUE, minY = Float.MAX_VALUE, maxX = 0, maxY = 0;

@@ -1,12 +1,12 @@
 package io.vigil.inference.face;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.vigil.api.face.FaceBox;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 class GeometryTest {
     @Test
@@ -35,7 +35,8 @@ class GeometryTest {
         Detection overlap = new Detection(new FaceBox(10, 10, 110, 110), 0.9f);
         Detection partial = new Detection(new FaceBox(0, 0, 40, 100), 0.95f);
         Detection elsewhere = new Detection(new FaceBox(300, 300, 380, 380), 0.8f);
-        assertThat(FaceDetector.nms(List.of(overlap, partial, elsewhere, best), 0.3f)).containsExactly(best, elsewhere);
+        assertThat(FaceDetector.nms(List.of(overlap, partial, elsewhere, best), 0.3f))
+                .containsExactly(best, elsewhere);
     }
 
     @Test

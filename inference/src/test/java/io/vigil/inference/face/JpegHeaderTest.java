@@ -1,25 +1,28 @@
 package io.vigil.inference.face;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JpegHeaderTest {
 
     @Test
     void readsTheDimensionsOfRealPhotos() throws Exception {
-        assertThat(JpegHeader.read(FaceFixtures.bytes("misc/grace_hopper_512x512.jpg"))).isEqualTo(new JpegHeader(512, 512));
-        assertThat(JpegHeader.read(FaceFixtures.bytes("misc/no-face-landscape.jpg"))).isEqualTo(new JpegHeader(640, 427));
+        assertThat(JpegHeader.read(FaceFixtures.bytes("misc/grace_hopper_512x512.jpg")))
+                .isEqualTo(new JpegHeader(512, 512));
+        assertThat(JpegHeader.read(FaceFixtures.bytes("misc/no-face-landscape.jpg")))
+                .isEqualTo(new JpegHeader(640, 427));
     }
 
     @Test
     void refusesWhatIsNotAJpeg() throws Exception {
         assertThatThrownBy(() -> JpegHeader.read(FaceFixtures.bytes("misc/1280px-Solvay_conference_1927.png")))
-                .isInstanceOf(CorruptImageException.class).hasMessageContaining("not a JPEG");
-        assertThatThrownBy(() -> JpegHeader.read(new byte[]{(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xd9}))
+                .isInstanceOf(CorruptImageException.class)
+                .hasMessageContaining("not a JPEG");
+        assertThatThrownBy(() -> JpegHeader.read(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xd9}))
                 .isInstanceOf(CorruptImageException.class);
     }
 

@@ -1,5 +1,7 @@
 package io.vigil.inference.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -10,8 +12,6 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The rewritten models give, for a batch of N, exactly what the shipped batch-1 models give one by one. */
 class BatchRewriterIT {
@@ -26,11 +26,13 @@ class BatchRewriterIT {
         BatchRewriter.Result rewritten = BatchRewriter.makeBatchDynamic(original);
         assertThat(rewritten.dynamicTensors()).isNotEmpty();
         if (source == ModelSource.EMBEDDER) {
-            assertThat(rewritten.reshapeConstants()).as("the final Reshape [1,-1]").isNotEmpty();
+            assertThat(rewritten.reshapeConstants())
+                    .as("the final Reshape [1,-1]")
+                    .isNotEmpty();
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession batch1 = env.createSession(original, new OrtSession.SessionOptions());
-             OnnxModel dynamic = new OnnxModel(source, SessionSettings.CPU_DEFAULT)) {
+                OnnxModel dynamic = new OnnxModel(source, SessionSettings.CPU_DEFAULT)) {
             int per = dynamic.sampleSize();
             int n = 7;
             float[] input = new float[n * per];
@@ -46,7 +48,7 @@ class BatchRewriterIT {
             double maxDiff = 0;
             for (int k = 0; k < n; k++) {
                 try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input, k * per, per), shape1);
-                     OrtSession.Result res = batch1.run(Map.of(inputName, t))) {
+                        OrtSession.Result res = batch1.run(Map.of(inputName, t))) {
                     for (int o = 0; o < together.length; o++) {
                         FloatBuffer fb = ((OnnxTensor) res.get(o)).getFloatBuffer();
                         int size = fb.remaining();

@@ -1,12 +1,12 @@
 package io.vigil.inference.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ModelSourceTest {
     @Test
@@ -19,28 +19,34 @@ class ModelSourceTest {
     @Test
     void refusesAFileWhoseChecksumDiffers() throws Exception {
         Path f = Files.createTempFile("model", ".onnx");
-        Files.write(f, new byte[]{1, 2, 3});
+        Files.write(f, new byte[] {1, 2, 3});
         ModelSource s = new ModelSource("embedder", f.toString(), ModelSource.EMBEDDER.sha256());
-        assertThatThrownBy(s::load).isInstanceOf(ModelException.class)
-                .hasMessageContaining("SHA-256").hasMessageContaining(f.toString());
+        assertThatThrownBy(s::load)
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("SHA-256")
+                .hasMessageContaining(f.toString());
     }
 
     @Test
     void namesAMissingFile() {
         assertThatThrownBy(() -> new ModelSource("detector", "/nonexistent/d.onnx", null).load())
-                .isInstanceOf(ModelException.class).hasMessageContaining("/nonexistent/d.onnx");
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("/nonexistent/d.onnx");
     }
 
     @Test
     void cudaFailsFastWhenThisBuildHasNoCuda() {
-        assertThatThrownBy(() -> new OnnxModel(ModelSource.LANDMARKS,
-                new SessionSettings(Device.CUDA, 1, SessionSettings.CPU_DEFAULT.optimization())))
-                .isInstanceOf(ModelException.class).hasMessageContaining("VIGIL_INFERENCE_DEVICE=cuda");
+        assertThatThrownBy(() -> new OnnxModel(
+                        ModelSource.LANDMARKS,
+                        new SessionSettings(Device.CUDA, 1, SessionSettings.CPU_DEFAULT.optimization())))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("VIGIL_INFERENCE_DEVICE=cuda");
     }
 
     @Test
     void autoFallsBackToCpu() {
-        try (OnnxModel m = new OnnxModel(ModelSource.LANDMARKS,
+        try (OnnxModel m = new OnnxModel(
+                ModelSource.LANDMARKS,
                 new SessionSettings(Device.AUTO, 1, SessionSettings.CPU_DEFAULT.optimization()))) {
             assertThat(m.device()).isEqualTo(Device.CPU);
         }

@@ -39,8 +39,12 @@ public final class CameraDirectory implements RecordHandler {
     private final Set<String> deadLettered = ConcurrentHashMap.newKeySet();
     private Consumer<byte[], byte[]> consumer;
 
-    public CameraDirectory(Deserializer<CameraSpec> specs, CameraPolicy policy, CameraFleet fleet,
-                           CameraStatusReporter status, Counter invalid) {
+    public CameraDirectory(
+            Deserializer<CameraSpec> specs,
+            CameraPolicy policy,
+            CameraFleet fleet,
+            CameraStatusReporter status,
+            Counter invalid) {
         this.specs = specs;
         this.policy = policy;
         this.fleet = fleet;
@@ -70,7 +74,8 @@ public final class CameraDirectory implements RecordHandler {
 
     @Override
     public CompletionStage<?> handle(ConsumerRecord<byte[], byte[]> r) throws RejectedRecordException {
-        Map<String, CameraSpec> cams = desired.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new HashMap<>());
+        Map<String, CameraSpec> cams =
+                desired.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new HashMap<>());
         String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
         if (key != null && r.value() == null) {
             cams.remove(key);
@@ -80,7 +85,8 @@ public final class CameraDirectory implements RecordHandler {
         if (problem == null) {
             try {
                 CameraSpec spec = specs.deserialize(r.topic(), r.value());
-                problem = !spec.id().equals(key) ? "key '" + key + "' differs from camera id '" + spec.id() + "'"
+                problem = !spec.id().equals(key)
+                        ? "key '" + key + "' differs from camera id '" + spec.id() + "'"
                         : policy.problem(spec);
                 if (problem == null) {
                     cams.put(key, spec);
@@ -129,8 +135,10 @@ public final class CameraDirectory implements RecordHandler {
             status.report(key, CameraState.FAILED, reason);
         }
         if (deadLettered.add(r.partition() + "@" + r.offset())) {
-            byte[] masked = r.value() == null ? null
-                    : Secrets.maskText(new String(r.value(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            byte[] masked = r.value() == null
+                    ? null
+                    : Secrets.maskText(new String(r.value(), StandardCharsets.UTF_8))
+                            .getBytes(StandardCharsets.UTF_8);
             throw new RejectedRecordException("invalid-camera", reason, masked, null);
         }
     }

@@ -28,15 +28,20 @@ public final class CameraFleet implements AutoCloseable {
     private final Map<String, CameraRunner> running = new ConcurrentHashMap<>();
     private final Gauge active;
 
-    public CameraFleet(IngestConfig config, CameraRunner.FrameSink sink, CameraStatusReporter status,
-                       MeterRegistry registry, Clock clock) {
+    public CameraFleet(
+            IngestConfig config,
+            CameraRunner.FrameSink sink,
+            CameraStatusReporter status,
+            MeterRegistry registry,
+            Clock clock) {
         this.config = config;
         this.sink = sink;
         this.status = status;
         this.registry = registry;
         this.clock = clock;
         this.active = Gauge.builder("vigil.ingest.cameras.active", running, Map::size)
-                .description("Cameras this worker decodes").register(registry);
+                .description("Cameras this worker decodes")
+                .register(registry);
     }
 
     public synchronized void reconcile(Map<String, CameraSpec> want) {

@@ -24,12 +24,22 @@ import java.util.Set;
  */
 public final class CameraPolicy {
     /** What may be allowed beyond the defaults. */
-    public enum Allow { FILE, LOOPBACK, LINK_LOCAL, METADATA }
+    public enum Allow {
+        FILE,
+        LOOPBACK,
+        LINK_LOCAL,
+        METADATA
+    }
 
-    private static final Set<String> METADATA_NAMES = Set.of("metadata", "metadata.google.internal",
-            "metadata.goog", "instance-data", "instance-data.ec2.internal", "metadata.azure.internal");
-    private static final List<String> METADATA_ADDRESSES = List.of("169.254.169.254", "169.254.170.2",
-            "100.100.100.200", "fd00:ec2:0:0:0:0:0:254");
+    private static final Set<String> METADATA_NAMES = Set.of(
+            "metadata",
+            "metadata.google.internal",
+            "metadata.goog",
+            "instance-data",
+            "instance-data.ec2.internal",
+            "metadata.azure.internal");
+    private static final List<String> METADATA_ADDRESSES =
+            List.of("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2:0:0:0:0:0:254");
 
     private final Set<Allow> allowed;
 
@@ -45,13 +55,15 @@ public final class CameraPolicy {
     /** Why the camera may not be opened, judged from its URL alone; null when it may. Never resolves names. */
     public String problem(CameraSpec spec) {
         if (spec.scheme().equals("file")) {
-            return allowed.contains(Allow.FILE) ? null
-                    : refused(spec, "is a local file", Allow.FILE);
+            return allowed.contains(Allow.FILE) ? null : refused(spec, "is a local file", Allow.FILE);
         }
         String host = host(spec);
         String name = host.toLowerCase(Locale.ROOT);
-        if (name.equals("localhost") || name.endsWith(".localhost") || name.equals("localhost.localdomain")
-                || name.startsWith("ip6-local") || name.equals("ip6-loopback")) {
+        if (name.equals("localhost")
+                || name.endsWith(".localhost")
+                || name.equals("localhost.localdomain")
+                || name.startsWith("ip6-local")
+                || name.equals("ip6-loopback")) {
             return classProblem(spec, "loopback");
         }
         if (METADATA_NAMES.contains(name)) {
@@ -77,9 +89,12 @@ public final class CameraPolicy {
         if (spec.scheme().equals("file")) {
             try {
                 Path real = Path.of(spec.filePath()).toRealPath();
-                return Files.isRegularFile(real) ? null : "camera " + spec.id() + ": " + real + " is not a regular file";
+                return Files.isRegularFile(real)
+                        ? null
+                        : "camera " + spec.id() + ": " + real + " is not a regular file";
             } catch (IOException e) {
-                return "camera " + spec.id() + ": cannot read " + spec.filePath() + " (" + e.getClass().getSimpleName() + ")";
+                return "camera " + spec.id() + ": cannot read " + spec.filePath() + " ("
+                        + e.getClass().getSimpleName() + ")";
             }
         }
         String host = host(spec);
@@ -122,17 +137,28 @@ public final class CameraPolicy {
 
     private String classProblem(CameraSpec spec, String kind) {
         return switch (kind) {
-            case "loopback" -> allowed.contains(Allow.LOOPBACK) ? null : refused(spec, "points at this machine (loopback)", Allow.LOOPBACK);
-            case "link-local" -> allowed.contains(Allow.LINK_LOCAL) ? null : refused(spec, "points at a link-local address", Allow.LINK_LOCAL);
-            case "metadata" -> allowed.contains(Allow.METADATA) ? null : refused(spec, "points at a cloud metadata service", Allow.METADATA);
-            default -> "camera " + spec.id() + ": URL '" + spec.maskedUrl() + "' points at a multicast or broadcast"
-                    + " address; cameras are read over TCP from one host";
+            case "loopback" ->
+                allowed.contains(Allow.LOOPBACK)
+                        ? null
+                        : refused(spec, "points at this machine (loopback)", Allow.LOOPBACK);
+            case "link-local" ->
+                allowed.contains(Allow.LINK_LOCAL)
+                        ? null
+                        : refused(spec, "points at a link-local address", Allow.LINK_LOCAL);
+            case "metadata" ->
+                allowed.contains(Allow.METADATA)
+                        ? null
+                        : refused(spec, "points at a cloud metadata service", Allow.METADATA);
+            default ->
+                "camera " + spec.id() + ": URL '" + spec.maskedUrl() + "' points at a multicast or broadcast"
+                        + " address; cameras are read over TCP from one host";
         };
     }
 
     private static String refused(CameraSpec spec, String why, Allow allow) {
         return "camera " + spec.id() + ": URL '" + Secrets.maskUrl(spec.url()) + "' " + why
-                + ", which this deployment does not allow; add " + allow.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                + ", which this deployment does not allow; add "
+                + allow.name().toLowerCase(Locale.ROOT).replace('_', '-')
                 + " to VIGIL_INGEST_ALLOW on the ingest workers if it is meant";
     }
 
@@ -151,8 +177,10 @@ public final class CameraPolicy {
                 return null;
             }
             long v = inetAton(host);
-            return v < 0 ? null : InetAddress.getByAddress(new byte[]{(byte) (v >>> 24), (byte) (v >>> 16),
-                    (byte) (v >>> 8), (byte) v});
+            return v < 0
+                    ? null
+                    : InetAddress.getByAddress(
+                            new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
         } catch (UnknownHostException e) {
             return null;
         }
@@ -164,12 +192,14 @@ public final class CameraPolicy {
 
     /** The address the C library would read from a numeric host (1 to 4 parts, decimal, octal or hex); -1 if none. */
     static long inetAton(String host) {
-        String[] parts = host.endsWith(".") ? host.substring(0, host.length() - 1).split("\\.") : host.split("\\.");
+        String[] parts =
+                host.endsWith(".") ? host.substring(0, host.length() - 1).split("\\.") : host.split("\\.");
         long[] v = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
             String p = parts[i];
             try {
-                v[i] = p.startsWith("0x") || p.startsWith("0X") ? (p.length() == 2 ? 0 : Long.parseLong(p.substring(2), 16))
+                v[i] = p.startsWith("0x") || p.startsWith("0X")
+                        ? (p.length() == 2 ? 0 : Long.parseLong(p.substring(2), 16))
                         : p.length() > 1 && p.startsWith("0") ? Long.parseLong(p.substring(1), 8) : Long.parseLong(p);
             } catch (NumberFormatException e) {
                 return -1;

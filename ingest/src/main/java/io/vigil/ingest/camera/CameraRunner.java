@@ -1,5 +1,10 @@
 package io.vigil.ingest.camera;
 
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.api.Secrets;
 import io.vigil.api.camera.CameraSpec;
@@ -18,11 +23,6 @@ import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
  * One camera: a decoding thread (connect, grab, sample by capture time, scale, JPEG-encode) and a publishing thread,
@@ -50,8 +50,13 @@ public final class CameraRunner implements AutoCloseable {
         void publish(Frame frame) throws InterruptedException;
     }
 
-    public CameraRunner(CameraSpec spec, IngestConfig config, FrameSink sink, CameraStatusReporter status,
-                        MeterRegistry registry, Clock clock) {
+    public CameraRunner(
+            CameraSpec spec,
+            IngestConfig config,
+            FrameSink sink,
+            CameraStatusReporter status,
+            MeterRegistry registry,
+            Clock clock) {
         this.spec = spec;
         this.config = config;
         this.sink = sink;
@@ -145,8 +150,12 @@ public final class CameraRunner implements AutoCloseable {
             metrics.reconnects.increment();
             status.report(spec.id(), everStreamed ? CameraState.RECONNECTING : CameraState.FAILED, reason);
             long delay = backoff.delayMs(attempt++);
-            LOG.info("Camera {} {}: {}; retrying in {} ms", spec.id(), everStreamed ? "lost" : "unavailable",
-                    Secrets.maskText(reason), delay);
+            LOG.info(
+                    "Camera {} {}: {}; retrying in {} ms",
+                    spec.id(),
+                    everStreamed ? "lost" : "unavailable",
+                    Secrets.maskText(reason),
+                    delay);
             if (!sleep(delay)) {
                 break;
             }
@@ -194,7 +203,8 @@ public final class CameraRunner implements AutoCloseable {
             int h = Math.max(1, (int) Math.round((double) image.rows() * spec.maxWidth() / image.cols()));
             resize(image, out, new Size(spec.maxWidth(), h), 0, 0, INTER_AREA);
         }
-        try (BytePointer buf = new BytePointer(); IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, config.jpegQuality())) {
+        try (BytePointer buf = new BytePointer();
+                IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, config.jpegQuality())) {
             imencode(".jpg", out, buf, params);
             byte[] jpeg = new byte[(int) buf.limit()];
             buf.get(jpeg);

@@ -99,8 +99,15 @@ public final class CameraStatusReporter {
 
     private void emit(String camera, Rates r) {
         try {
-            out.accept(new CameraStatus(camera, r.state, r.reason, worker, clock.millis(), round(r.inputFps),
-                    round(r.publishedFps), r.lastFrameAtMs));
+            out.accept(new CameraStatus(
+                    camera,
+                    r.state,
+                    r.reason,
+                    worker,
+                    clock.millis(),
+                    round(r.inputFps),
+                    round(r.publishedFps),
+                    r.lastFrameAtMs));
         } catch (RuntimeException e) {
             LOG.warn("Cannot publish status of camera {}: {}", camera, e.toString());
         }

@@ -1,15 +1,15 @@
 package io.vigil.ingest.camera;
 
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
+import static org.bytedeco.ffmpeg.global.avutil.setLogCallback;
+
 import io.vigil.api.Secrets;
 import io.vigil.runtime.kafka.RateLimitedLog;
 import org.bytedeco.ffmpeg.avutil.LogCallback;
 import org.bytedeco.javacpp.BytePointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
-import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
-import static org.bytedeco.ffmpeg.global.avutil.setLogCallback;
 
 /**
  * FFmpeg's own log lines (errors only) go to SLF4J, masked (FFmpeg names URLs, with their passwords, in its
@@ -21,8 +21,7 @@ final class FfmpegLog extends LogCallback {
     private static volatile boolean installed;
     private final RateLimitedLog warn = new RateLimitedLog(LOG, 10_000);
 
-    private FfmpegLog() {
-    }
+    private FfmpegLog() {}
 
     static synchronized void install() {
         if (!installed) {

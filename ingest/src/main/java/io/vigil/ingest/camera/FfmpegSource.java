@@ -1,27 +1,5 @@
 package io.vigil.ingest.camera;
 
-import io.vigil.api.Secrets;
-import io.vigil.api.camera.CameraSpec;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
-import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avformat.AVFormatContext;
-import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
-import org.bytedeco.ffmpeg.avformat.AVStream;
-import org.bytedeco.ffmpeg.avutil.AVDictionary;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.ffmpeg.swscale.SwsContext;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.opencv.opencv_core.Mat;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONKEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
@@ -54,6 +32,28 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+
+import io.vigil.api.Secrets;
+import io.vigil.api.camera.CameraSpec;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A stream decoded with FFmpeg's own libraries (libavformat, libavcodec, libswscale). Every blocking call is bounded
@@ -101,8 +101,14 @@ public final class FfmpegSource implements FrameSource {
         }
     }
 
-    private FfmpegSource(AVFormatContext format, AVCodecContext codec, int stream, double microsPerTick,
-                         Interrupt interrupt, boolean file, long timeoutNanos) {
+    private FfmpegSource(
+            AVFormatContext format,
+            AVCodecContext codec,
+            int stream,
+            double microsPerTick,
+            Interrupt interrupt,
+            boolean file,
+            long timeoutNanos) {
         this.format = format;
         this.codec = codec;
         this.stream = stream;
@@ -142,7 +148,10 @@ public final class FfmpegSource implements FrameSource {
             AVStream video = format.streams(stream);
             AVCodec decoder = avcodec_find_decoder(video.codecpar().codec_id());
             if (decoder == null || decoder.isNull()) {
-                throw new StreamException("no decoder for the stream's video codec (id " + video.codecpar().codec_id() + ")", null);
+                throw new StreamException(
+                        "no decoder for the stream's video codec (id "
+                                + video.codecpar().codec_id() + ")",
+                        null);
             }
             codec = avcodec_alloc_context3(decoder);
             check(avcodec_parameters_to_context(codec, video.codecpar()), interrupt, "reading codec parameters");
@@ -151,7 +160,8 @@ public final class FfmpegSource implements FrameSource {
                 codec.skip_frame(AVDISCARD_NONKEY);
             }
             check(avcodec_open2(codec, decoder, (AVDictionary) null), interrupt, "opening the decoder");
-            double microsPerTick = 1e6 * video.time_base().num() / video.time_base().den();
+            double microsPerTick =
+                    1e6 * video.time_base().num() / video.time_base().den();
             return new FfmpegSource(format, codec, stream, microsPerTick, interrupt, file, timeoutNanos);
         } catch (StreamException | RuntimeException e) {
             if (codec != null) {
@@ -228,11 +238,12 @@ public final class FfmpegSource implements FrameSource {
                 }
                 long waited = System.nanoTime() - t0;
                 if (interrupt.expired() || waited >= timeoutNanos * 9 / 10) {
-                    throw new StreamException("stalled: no data for " + waited / 1_000_000
-                            + " ms (VIGIL_INGEST_TIMEOUT)", null);
+                    throw new StreamException(
+                            "stalled: no data for " + waited / 1_000_000 + " ms (VIGIL_INGEST_TIMEOUT)", null);
                 }
                 if (r != AVERROR_EOF) {
-                    throw new StreamException(file ? "reading failed: " + error(r) : "connection lost: " + error(r), null);
+                    throw new StreamException(
+                            file ? "reading failed: " + error(r) : "connection lost: " + error(r), null);
                 }
                 draining = true;
                 avcodec_send_packet(codec, null); // flush the decoder's last frames
@@ -248,7 +259,8 @@ public final class FfmpegSource implements FrameSource {
 
     private long micros() {
         long pts = frame.best_effort_timestamp();
-        long us = pts == AV_NOPTS_VALUE ? (lastMicros == Long.MIN_VALUE ? 0 : lastMicros + 40_000)
+        long us = pts == AV_NOPTS_VALUE
+                ? (lastMicros == Long.MIN_VALUE ? 0 : lastMicros + 40_000)
                 : Math.round(pts * microsPerTick);
         lastMicros = us;
         return us;
@@ -264,8 +276,8 @@ public final class FfmpegSource implements FrameSource {
             bgrData = detached(new PointerPointer<>(1).put(bgr.data()));
             bgrStride = detached(new IntPointer(1).put((int) bgr.step()));
         }
-        sws = detached(sws_getCachedContext(sws, w, h, frame.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null,
-                (double[]) null));
+        sws = detached(sws_getCachedContext(
+                sws, w, h, frame.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null, (double[]) null));
         sws_scale(sws, frame.data(), frame.linesize(), 0, h, bgrData, bgrStride);
         return bgr;
     }

@@ -5,8 +5,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /** A decoded video stream. */
 public interface FrameSource extends AutoCloseable {
     /** A decoded frame and its stream timestamp in microseconds; image is null when not converted. */
-    record Decoded(Mat image, long timestampMicros) {
-    }
+    record Decoded(Mat image, long timestampMicros) {}
 
     /**
      * The next frame; blocks at most the configured timeout. Converting a frame to BGR costs about as much as

@@ -43,7 +43,8 @@ public final class Sampler {
         }
         // stay on the grid, but resynchronise after a gap (reconnect, stall) rather than burst to catch up, and start
         // over when the clock went backwards
-        boolean onGrid = nextDue != Long.MIN_VALUE && captureMicros >= nextDue && captureMicros - nextDue <= periodMicros;
+        boolean onGrid =
+                nextDue != Long.MIN_VALUE && captureMicros >= nextDue && captureMicros - nextDue <= periodMicros;
         nextDue = onGrid ? nextDue + periodMicros : captureMicros + periodMicros;
         return true;
     }

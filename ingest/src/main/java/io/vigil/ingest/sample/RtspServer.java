@@ -45,24 +45,39 @@ public final class RtspServer implements AutoCloseable {
                 Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
             }
             script.toFile().deleteOnExit();
-            process = new ProcessBuilder(PYTHON, script.toString(), "--file", clip.toString(), "--port",
-                    String.valueOf(port), "--path", path, "--fps", String.valueOf(fps)).redirectErrorStream(true).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            process = new ProcessBuilder(
+                            PYTHON,
+                            script.toString(),
+                            "--file",
+                            clip.toString(),
+                            "--port",
+                            String.valueOf(port),
+                            "--path",
+                            path,
+                            "--fps",
+                            String.valueOf(fps))
+                    .redirectErrorStream(true)
+                    .start();
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             if (line == null || !line.startsWith("READY")) {
                 process.destroyForcibly();
-                throw new IllegalStateException("the GStreamer RTSP server did not start (" + line + "); install"
-                        + " python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-{base,good,bad} (scripts/setup-debian.sh)");
+                throw new IllegalStateException(
+                        "the GStreamer RTSP server did not start (" + line + "); install"
+                                + " python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-{base,good,bad} (scripts/setup-debian.sh)");
             }
-            Thread drain = new Thread(() -> {
-                try {
-                    while (out.readLine() != null) {
-                        // keep the pipe from filling
-                    }
-                } catch (IOException ignored) {
-                    // process gone
-                }
-            }, "rtsp-server-log");
+            Thread drain = new Thread(
+                    () -> {
+                        try {
+                            while (out.readLine() != null) {
+                                // keep the pipe from filling
+                            }
+                        } catch (IOException ignored) {
+                            // process gone
+                        }
+                    },
+                    "rtsp-server-log");
             drain.setDaemon(true);
             drain.start();
             return this;
@@ -90,7 +105,9 @@ public final class RtspServer implements AutoCloseable {
 
     private void signal(String sig) {
         try {
-            new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid()))
+                    .start()
+                    .waitFor(5, TimeUnit.SECONDS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,5 +1,12 @@
 package io.vigil.ingest.sample;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
@@ -14,13 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-
 /**
  * Builds an H.264 clip (Annex-B, no B-frames, one access unit per frame) in which photos appear one after another,
  * for the test cameras and the demo. Frames are composed with OpenCV; the encoding is done by the ffmpeg command
@@ -28,11 +28,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
  */
 public final class SampleClip {
     /** One photo shown for some seconds; null photo = an empty scene. */
-    public record Segment(byte[] photo, double seconds) {
-    }
+    public record Segment(byte[] photo, double seconds) {}
 
-    private SampleClip() {
-    }
+    private SampleClip() {}
 
     public static Path build(List<Segment> segments, int width, int height, int fps, Path out) {
         try {
@@ -49,10 +47,28 @@ public final class SampleClip {
                     n += count;
                 }
             }
-            List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-y", "-loglevel", "error", "-framerate",
-                    String.valueOf(fps), "-i", frames.resolve("f%06d.png").toString(), "-vf", "format=yuv420p",
-                    "-c:v", "libx264", "-profile:v", "baseline", "-bf", "0", "-g", String.valueOf(fps),
-                    "-f", "h264", out.toString()));
+            List<String> cmd = new ArrayList<>(List.of(
+                    "ffmpeg",
+                    "-y",
+                    "-loglevel",
+                    "error",
+                    "-framerate",
+                    String.valueOf(fps),
+                    "-i",
+                    frames.resolve("f%06d.png").toString(),
+                    "-vf",
+                    "format=yuv420p",
+                    "-c:v",
+                    "libx264",
+                    "-profile:v",
+                    "baseline",
+                    "-bf",
+                    "0",
+                    "-g",
+                    String.valueOf(fps),
+                    "-f",
+                    "h264",
+                    out.toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -66,8 +82,10 @@ public final class SampleClip {
             Files.delete(frames);
             return out;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot build the sample clip (is Debian's ffmpeg installed? run"
-                    + " scripts/setup-debian.sh): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot build the sample clip (is Debian's ffmpeg installed? run" + " scripts/setup-debian.sh): "
+                            + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while encoding the sample clip", e);
@@ -80,8 +98,9 @@ public final class SampleClip {
         if (photo == null) {
             return canvas;
         }
-        try (BytePointer bp = new BytePointer(photo); Mat buf = new Mat(1, photo.length, CV_8UC1, bp);
-             Mat img = imdecode(buf, IMREAD_COLOR)) {
+        try (BytePointer bp = new BytePointer(photo);
+                Mat buf = new Mat(1, photo.length, CV_8UC1, bp);
+                Mat img = imdecode(buf, IMREAD_COLOR)) {
             int h = height / 2;
             int w = Math.max(1, img.cols() * h / img.rows());
             try (Mat scaled = new Mat()) {

@@ -1,5 +1,7 @@
 package io.vigil.ingest.camera;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vigil.api.camera.CameraSpec;
 import org.junit.jupiter.api.Test;
 
@@ -7,8 +9,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class CameraPolicyTest {
     private static CameraSpec cam(String url) {
@@ -19,8 +19,21 @@ class CameraPolicyTest {
     void refusesLoopbackInEveryFormTheCLibraryReads() {
         CameraPolicy strict = CameraPolicy.strict();
         int parsed = 0;
-        for (String host : new String[]{"127.0.0.1", "127.1", "2130706433", "0x7f.1", "0177.0.0.1", "0x7f000001",
-                "[::1]", "[::ffff:127.0.0.1]", "0.0.0.0", "localhost", "LOCALHOST", "cam.localhost", "[::]"}) {
+        for (String host : new String[] {
+            "127.0.0.1",
+            "127.1",
+            "2130706433",
+            "0x7f.1",
+            "0177.0.0.1",
+            "0x7f000001",
+            "[::1]",
+            "[::ffff:127.0.0.1]",
+            "0.0.0.0",
+            "localhost",
+            "LOCALHOST",
+            "cam.localhost",
+            "[::]"
+        }) {
             String url = "rtsp://" + host + ":554/s";
             // either the camera contract already refuses the URL (no host it can read), or the policy does
             if (CameraSpec.problems("c1", url, 5, 0).isEmpty()) {
@@ -34,13 +47,16 @@ class CameraPolicyTest {
     @Test
     void refusesLinkLocalAndCloudMetadataButNotPrivateNetworks() {
         CameraPolicy strict = CameraPolicy.strict();
-        assertThat(strict.problem(cam("http://169.254.169.254/latest/meta-data/"))).contains("metadata");
-        assertThat(strict.problem(cam("http://metadata.google.internal/computeMetadata/v1/"))).contains("metadata");
+        assertThat(strict.problem(cam("http://169.254.169.254/latest/meta-data/")))
+                .contains("metadata");
+        assertThat(strict.problem(cam("http://metadata.google.internal/computeMetadata/v1/")))
+                .contains("metadata");
         assertThat(strict.problem(cam("http://[fd00:ec2::254]/latest/"))).contains("metadata");
         assertThat(strict.problem(cam("rtsp://169.254.10.20/s"))).contains("link-local");
         assertThat(strict.problem(cam("rtsp://[fe80::1]/s"))).contains("link-local");
         assertThat(strict.problem(cam("rtsp://224.0.0.1/s"))).contains("multicast");
-        for (String host : new String[]{"10.0.0.5", "192.168.1.64", "172.16.3.3", "cam-7.example.net", "203.0.113.9"}) {
+        for (String host :
+                new String[] {"10.0.0.5", "192.168.1.64", "172.16.3.3", "cam-7.example.net", "203.0.113.9"}) {
             assertThat(strict.problem(cam("rtsp://" + host + "/s"))).as(host).isNull();
         }
     }
@@ -52,7 +68,8 @@ class CameraPolicyTest {
         assertThat(p.problem(cam("file:///tmp/v.mp4"))).isNull();
         assertThat(p.problem(cam("http://169.254.169.254/"))).contains("metadata");
         assertThat(CameraPolicy.strict().problem(cam("file:///tmp/v.mp4"))).contains("local file");
-        assertThat(new CameraPolicy(Set.of(CameraPolicy.Allow.METADATA)).problem(cam("http://169.254.169.254/"))).isNull();
+        assertThat(new CameraPolicy(Set.of(CameraPolicy.Allow.METADATA)).problem(cam("http://169.254.169.254/")))
+                .isNull();
     }
 
     @Test
@@ -66,8 +83,10 @@ class CameraPolicyTest {
 
     @Test
     void checksEveryResolvedAddressBeforeConnecting() {
-        assertThat(CameraPolicy.strict().connectProblem(cam("rtsp://localhost/s"))).contains("loopback");
-        assertThat(new CameraPolicy(EnumSet.of(CameraPolicy.Allow.FILE)).connectProblem(cam("file:///nonexistent/v.mp4")))
+        assertThat(CameraPolicy.strict().connectProblem(cam("rtsp://localhost/s")))
+                .contains("loopback");
+        assertThat(new CameraPolicy(EnumSet.of(CameraPolicy.Allow.FILE))
+                        .connectProblem(cam("file:///nonexistent/v.mp4")))
                 .contains("cannot read");
     }
 
@@ -75,10 +94,15 @@ class CameraPolicyTest {
     void vigilsSafetyOptionsComeLastAndWin() {
         CameraSpec spec = new CameraSpec("c1", "rtsp://10.0.0.5/s", 5, 0, false, Map.of("rtsp_flags", "prefer_tcp"));
         Map<String, String> o = FfmpegSource.safeOptions(spec, Duration.ofSeconds(5));
-        assertThat(o).containsEntry("rtsp_flags", "prefer_tcp").containsEntry("rtsp_transport", "tcp")
-                .containsEntry("protocol_whitelist", "rtsp,tcp").containsEntry("timeout", "5000000");
+        assertThat(o)
+                .containsEntry("rtsp_flags", "prefer_tcp")
+                .containsEntry("rtsp_transport", "tcp")
+                .containsEntry("protocol_whitelist", "rtsp,tcp")
+                .containsEntry("timeout", "5000000");
         assertThat(o.keySet()).containsSubsequence("rtsp_flags", "rtsp_transport", "protocol_whitelist", "timeout");
-        assertThat(FfmpegSource.safeOptions(new CameraSpec("f", "file:///tmp/a.mp4", 5, 0, false, Map.of()), Duration.ofSeconds(5)))
-                .containsEntry("protocol_whitelist", "file").doesNotContainKey("timeout");
+        assertThat(FfmpegSource.safeOptions(
+                        new CameraSpec("f", "file:///tmp/a.mp4", 5, 0, false, Map.of()), Duration.ofSeconds(5)))
+                .containsEntry("protocol_whitelist", "file")
+                .doesNotContainKey("timeout");
     }
 }

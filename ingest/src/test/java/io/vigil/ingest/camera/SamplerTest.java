@@ -1,10 +1,10 @@
 package io.vigil.ingest.camera;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class SamplerTest {
     @Test
@@ -56,7 +56,9 @@ class SamplerTest {
             }
         }
         assertThat(taken).isBetween(49, 51);
-        assertThat(converted).as("only the frames about to be sampled are converted").isLessThanOrEqualTo(taken + 2);
+        assertThat(converted)
+                .as("only the frames about to be sampled are converted")
+                .isLessThanOrEqualTo(taken + 2);
     }
 
     @Test

@@ -2,8 +2,7 @@ package io.vigil.matcher.index;
 
 /** The dot product the index scores with. */
 final class Dot {
-    private Dot() {
-    }
+    private Dot() {}
 
     /** {@code data[off .. off + dim)} · {@code q}, with four accumulators so the multiply-adds pipeline. */
     static float dot(float[] data, int off, float[] q, int dim) {

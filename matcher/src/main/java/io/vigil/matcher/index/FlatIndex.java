@@ -41,7 +41,8 @@ public final class FlatIndex implements VectorIndex {
 
     private static SketchScan.Collector collectorFor(IndexSettings settings) {
         return settings.threads() > 1
-                ? new ParallelCollector(settings.threads(), ParallelCollector.MIN_CHUNKS_PER_PART) : SketchScan::collect;
+                ? new ParallelCollector(settings.threads(), ParallelCollector.MIN_CHUNKS_PER_PART)
+                : SketchScan::collect;
     }
 
     @Override
@@ -52,8 +53,8 @@ public final class FlatIndex implements VectorIndex {
         int dim = embeddings[0].length;
         for (float[] e : embeddings) {
             if (e.length != dim) {
-                throw new IllegalArgumentException("person " + personId + " has embeddings of " + dim + " and "
-                        + e.length + " dimensions");
+                throw new IllegalArgumentException(
+                        "person " + personId + " has embeddings of " + dim + " and " + e.length + " dimensions");
             }
         }
         if (!store.accepts(personId, dim)) {

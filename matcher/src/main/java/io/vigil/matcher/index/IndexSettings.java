@@ -10,7 +10,11 @@ package io.vigil.matcher.index;
  * @param threads    threads one approximate search's sketch pass is split over (1: the searching thread only)
  */
 public record IndexSettings(Mode mode, int exactLimit, int candidates, int threads) {
-    public enum Mode { AUTO, EXACT, APPROXIMATE }
+    public enum Mode {
+        AUTO,
+        EXACT,
+        APPROXIMATE
+    }
 
     public static final IndexSettings DEFAULT = new IndexSettings(Mode.AUTO, 10_000, 64, 1);
 

@@ -36,8 +36,8 @@ final class ParallelCollector implements SketchScan.Collector {
         for (int p = 1; p < parts; p++) {
             int from = p * chunks / parts;
             int to = (p + 1) * chunks / parts;
-            others.add(pool.submit(() -> SketchScan.collect(v, code, cut, from, to, s.rows, s.full,
-                    from * RowStore.CHUNK)));
+            others.add(pool.submit(
+                    () -> SketchScan.collect(v, code, cut, from, to, s.rows, s.full, from * RowStore.CHUNK)));
         }
         int kept = SketchScan.collect(v, code, cut, 0, chunks / parts, s.rows, s.full, 0);
         for (int p = 1; p < parts; p++) {

@@ -16,15 +16,22 @@ final class RowStore {
      * regions (a 4096-row array of 512-d floats would be 8 MB plus a header, taking a third region).
      */
     static final int CHUNK = 4095;
+
     private static final long SKETCH_SEED = 0x5EED_F00DL;
 
     /** Rows {@code [i * CHUNK, (i + 1) * CHUNK)}: floats, sketch words split into head and tail, owning slot. */
-    record Chunk(float[] data, long[] head, long[] tail, int[] owner) {
-    }
+    record Chunk(float[] data, long[] head, long[] tail, int[] owner) {}
 
     /** What a reader searches: the first {@code rows} rows of {@code chunks}; a dead row's owner is -1. */
-    record View(Chunk[] chunks, int rows, int liveRows, String[] people, int dim, SignSketch sketch,
-                int headWords, int tailWords) {
+    record View(
+            Chunk[] chunks,
+            int rows,
+            int liveRows,
+            String[] people,
+            int dim,
+            SignSketch sketch,
+            int headWords,
+            int tailWords) {
         static final View EMPTY = new View(new Chunk[0], 0, 0, new String[0], 0, null, 0, 0);
     }
 
@@ -123,8 +130,8 @@ final class RowStore {
         int r = rows % CHUNK;
         if (c == chunks.length) {
             chunks = Arrays.copyOf(chunks, c + 1);
-            chunks[c] = new Chunk(new float[CHUNK * dim], new long[CHUNK * headWords], new long[CHUNK * tailWords],
-                    new int[CHUNK]);
+            chunks[c] = new Chunk(
+                    new float[CHUNK * dim], new long[CHUNK * headWords], new long[CHUNK * tailWords], new int[CHUNK]);
         }
         Chunk chunk = chunks[c];
         System.arraycopy(data, dataOff, chunk.data, r * dim, dim);

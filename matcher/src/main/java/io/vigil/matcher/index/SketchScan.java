@@ -1,7 +1,6 @@
 package io.vigil.matcher.index;
 
 import io.vigil.matcher.index.FlatIndex.Scratch;
-import io.vigil.matcher.index.RowStore.Chunk;
 import io.vigil.matcher.index.RowStore.View;
 
 import java.util.Arrays;
@@ -12,8 +11,7 @@ import java.util.Arrays;
  * sort. The first pass reads the head words of every row, the second the tail words of the rows the first kept.
  */
 final class SketchScan {
-    private SketchScan() {
-    }
+    private SketchScan() {}
 
     /**
      * Rows whose head-word distance is within the cut that leaves about {@code keep} of them, into {@code s.rows}
@@ -75,7 +73,9 @@ final class SketchScan {
                 long c1 = code[1];
                 long c2 = code[2];
                 for (int r = 0, o = 0; r < n; r++, o += 3) {
-                    int d = Long.bitCount(head[o] ^ c0) + Long.bitCount(head[o + 1] ^ c1) + Long.bitCount(head[o + 2] ^ c2);
+                    int d = Long.bitCount(head[o] ^ c0)
+                            + Long.bitCount(head[o + 1] ^ c1)
+                            + Long.bitCount(head[o + 2] ^ c2);
                     if (d <= cut) {
                         rowsOut[kept] = row + r;
                         distOut[kept++] = d;

@@ -3,7 +3,6 @@ package io.vigil.matcher.stream;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.face.Face;
 import io.vigil.api.face.FrameFaces;
-import org.apache.kafka.common.serialization.Deserializer;
 import io.vigil.api.serde.UnknownVersionException;
 import io.vigil.api.serde.WireFormatException;
 import io.vigil.api.watchlist.WatchlistEntry;
@@ -12,6 +11,7 @@ import io.vigil.matcher.index.Match;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
 import io.vigil.runtime.kafka.RateLimitedLog;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -41,8 +41,12 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Long> cooldown;
 
-    FaceMatcher(MatcherConfig config, Deserializer<FrameFaces> faces, Watchlist watchlist, WatchlistRules rules,
-                MatcherMetrics metrics) {
+    FaceMatcher(
+            MatcherConfig config,
+            Deserializer<FrameFaces> faces,
+            Watchlist watchlist,
+            WatchlistRules rules,
+            MatcherMetrics metrics) {
         this.config = config;
         this.faces = faces;
         this.watchlist = watchlist;
@@ -110,43 +114,63 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
         for (Face face : frame.faces()) {
             if (face.embedding().length != config.dimension()) {
                 return "dimension-mismatch: face embedding has " + face.embedding().length + " dimensions, the model "
-                        + config.dimension() + " (VIGIL_MATCHER_EMBEDDING_DIM); inference and enrolment must use the same model";
+                        + config.dimension()
+                        + " (VIGIL_MATCHER_EMBEDDING_DIM); inference and enrolment must use the same model";
             }
             double norm = 0;
             for (float v : face.embedding()) {
                 norm += (double) v * v;
             }
             if (Math.abs(Math.sqrt(norm) - 1) > WatchlistEntry.NORM_TOLERANCE) {
-                return "invalid-face: a face embedding has length " + Math.sqrt(norm) + "; inference writes unit vectors";
+                return "invalid-face: a face embedding has length " + Math.sqrt(norm)
+                        + "; inference writes unit vectors";
             }
         }
         return null;
     }
 
-    private void alertUnlessCoolingDown(FrameFaces frame, Face face, Watchlist.Person person, double similarity, double threshold) {
+    private void alertUnlessCoolingDown(
+            FrameFaces frame, Face face, Watchlist.Person person, double similarity, double threshold) {
         String key = frame.cameraId() + '\u0000' + person.personId();
         Long last = cooldown.get(key);
-        if (last != null && Math.abs(frame.captureTimeMs() - last) < config.cooldown().toMillis()) {
+        if (last != null
+                && Math.abs(frame.captureTimeMs() - last) < config.cooldown().toMillis()) {
             metrics.suppressed.increment();
             return;
         }
         cooldown.put(key, frame.captureTimeMs());
         long now = context.currentSystemTimeMs();
-        Alert alert = new Alert(Alert.SCHEMA_VERSION,
+        Alert alert = new Alert(
+                Alert.SCHEMA_VERSION,
                 Alert.idFor(frame.cameraId(), person.personId(), frame.sequence(), frame.captureTimeMs()),
-                frame.cameraId(), person.personId(), person.displayName(), similarity, threshold,
-                Instant.ofEpochMilli(frame.captureTimeMs()), Instant.ofEpochMilli(now),
-                Math.max(0, now - frame.captureTimeMs()), frame.sequence(), face.box(), face.thumbnail());
+                frame.cameraId(),
+                person.personId(),
+                person.displayName(),
+                similarity,
+                threshold,
+                Instant.ofEpochMilli(frame.captureTimeMs()),
+                Instant.ofEpochMilli(now),
+                Math.max(0, now - frame.captureTimeMs()),
+                frame.sequence(),
+                face.box(),
+                face.thumbnail());
         context.forward(new Record<>(frame.cameraId(), alert, frame.captureTimeMs()), MatcherTopology.ALERTS_SINK);
         metrics.emitted.increment();
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason, String detail) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
-        RecordHeaders headers = DeadLetterPublisher.headers(record.headers(), meta == null ? "" : meta.topic(),
-                meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), "matcher", reason, detail);
+        RecordHeaders headers = DeadLetterPublisher.headers(
+                record.headers(),
+                meta == null ? "" : meta.topic(),
+                meta == null ? -1 : meta.partition(),
+                meta == null ? -1 : meta.offset(),
+                "matcher",
+                reason,
+                detail);
         byte[] key = record.key() == null ? null : utf8(record.key());
-        context.forward(new Record<Object, Object>(key, record.value(), record.timestamp(), headers), MatcherTopology.DLQ_SINK);
+        context.forward(
+                new Record<Object, Object>(key, record.value(), record.timestamp(), headers), MatcherTopology.DLQ_SINK);
         metrics.deadLettered(reason);
         warn.warn(reason, "Sent a faces record to the dead-letter topic: {} ({})", reason, detail);
     }

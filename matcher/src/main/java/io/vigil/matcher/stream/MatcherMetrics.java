@@ -26,25 +26,42 @@ public final class MatcherMetrics extends OwnedMeters {
 
     @Override
     protected void register(MeterRegistry r) {
-        matched = own(Counter.builder("vigil.matcher.faces").tag("outcome", "matched")
-                .description("Faces compared with the watchlist").register(r));
-        unmatched = own(Counter.builder("vigil.matcher.faces").tag("outcome", "unmatched")
-                .description("Faces compared with the watchlist").register(r));
-        emitted = own(Counter.builder("vigil.matcher.alerts").tag("outcome", "emitted")
-                .description("Matches, by whether an alert was emitted or suppressed by the cooldown").register(r));
-        suppressed = own(Counter.builder("vigil.matcher.alerts").tag("outcome", "suppressed")
-                .description("Matches, by whether an alert was emitted or suppressed by the cooldown").register(r));
+        matched = own(Counter.builder("vigil.matcher.faces")
+                .tag("outcome", "matched")
+                .description("Faces compared with the watchlist")
+                .register(r));
+        unmatched = own(Counter.builder("vigil.matcher.faces")
+                .tag("outcome", "unmatched")
+                .description("Faces compared with the watchlist")
+                .register(r));
+        emitted = own(Counter.builder("vigil.matcher.alerts")
+                .tag("outcome", "emitted")
+                .description("Matches, by whether an alert was emitted or suppressed by the cooldown")
+                .register(r));
+        suppressed = own(Counter.builder("vigil.matcher.alerts")
+                .tag("outcome", "suppressed")
+                .description("Matches, by whether an alert was emitted or suppressed by the cooldown")
+                .register(r));
         invalidWatchlist = own(Counter.builder("vigil.matcher.watchlist.invalid")
                 .description("Watchlist records refused (unreadable, another model, a threshold below the floor)")
                 .register(r));
-        search = own(Timer.builder("vigil.matcher.search").description("Watchlist search time per face")
-                .publishPercentileHistogram().register(r));
+        search = own(Timer.builder("vigil.matcher.search")
+                .description("Watchlist search time per face")
+                .publishPercentileHistogram()
+                .register(r));
         own(Gauge.builder("vigil.matcher.watchlist.size", watchlist, Watchlist::size)
-                .description("People on the watchlist held by this instance").register(r));
+                .description("People on the watchlist held by this instance")
+                .register(r));
     }
 
     void deadLettered(String reason) {
-        dlq.computeIfAbsent(reason, k -> own(Counter.builder("vigil.dlq.records").tag("stage", "matcher").tag("reason", k)
-                .description("Records sent to the dead-letter topic").register(registry()))).increment();
+        dlq.computeIfAbsent(
+                        reason,
+                        k -> own(Counter.builder("vigil.dlq.records")
+                                .tag("stage", "matcher")
+                                .tag("reason", k)
+                                .description("Records sent to the dead-letter topic")
+                                .register(registry())))
+                .increment();
     }
 }

@@ -23,25 +23,44 @@ public final class MatcherTopology {
     static final String ALERTS_SINK = "alerts-sink";
     static final String DLQ_SINK = "dlq-sink";
 
-    private MatcherTopology() {
-    }
+    private MatcherTopology() {}
 
-    public static Topology topology(MatcherConfig config, VigilTopics topics, Watchlist watchlist, MatcherMetrics metrics,
-                                    WatchlistDeadLetters deadLetters) {
+    public static Topology topology(
+            MatcherConfig config,
+            VigilTopics topics,
+            Watchlist watchlist,
+            MatcherMetrics metrics,
+            WatchlistDeadLetters deadLetters) {
         Topology t = new Topology();
-        WatchlistRules rules = new WatchlistRules(config, topics.watchlist.valueSerde().deserializer());
+        WatchlistRules rules =
+                new WatchlistRules(config, topics.watchlist.valueSerde().deserializer());
         // on disk (RocksDB): a million-person watchlist's JSON would otherwise sit on the heap beside the index; the
         // raw bytes, checked again when loaded, since the store is restored from the topic
-        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATCHLIST_STORE), Serdes.String(),
-                        Serdes.ByteArray()).withLoggingDisabled(),
-                "watchlist-source", Serdes.String().deserializer(), new ByteArrayDeserializer(), topics.watchlist.name(),
-                "watchlist-updater", () -> new WatchlistUpdater(watchlist, rules, metrics, deadLetters));
+        t.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(WATCHLIST_STORE), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                "watchlist-source",
+                Serdes.String().deserializer(),
+                new ByteArrayDeserializer(),
+                topics.watchlist.name(),
+                "watchlist-updater",
+                () -> new WatchlistUpdater(watchlist, rules, metrics, deadLetters));
         t.addSource("faces-source", Serdes.String().deserializer(), new ByteArrayDeserializer(), topics.faces.name());
-        t.addProcessor("face-matcher", () -> new FaceMatcher(config, topics.faces.valueSerde().deserializer(), watchlist, rules, metrics), "faces-source");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COOLDOWN_STORE), Serdes.String(),
-                Serdes.Long()), "face-matcher");
-        t.addSink(ALERTS_SINK, topics.alerts.name(), Serdes.String().serializer(),
-                topics.alerts.valueSerde().serializer(), "face-matcher");
+        t.addProcessor(
+                "face-matcher",
+                () -> new FaceMatcher(config, topics.faces.valueSerde().deserializer(), watchlist, rules, metrics),
+                "faces-source");
+        t.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(COOLDOWN_STORE), Serdes.String(), Serdes.Long()),
+                "face-matcher");
+        t.addSink(
+                ALERTS_SINK,
+                topics.alerts.name(),
+                Serdes.String().serializer(),
+                topics.alerts.valueSerde().serializer(),
+                "face-matcher");
         t.addSink(DLQ_SINK, topics.dlq.name(), new ByteArraySerializer(), new ByteArraySerializer(), "face-matcher");
         return t;
     }

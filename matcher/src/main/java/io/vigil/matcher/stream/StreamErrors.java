@@ -4,8 +4,8 @@ import io.vigil.runtime.kafka.DeadLetterPublisher;
 import io.vigil.runtime.loop.Failures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -24,10 +24,11 @@ import java.util.Map;
  * that cannot be deserialized, and an output the broker refuses for its size ({@code produce-failed}). The
  * dead-letter publisher is passed in the Streams properties under {@link #PUBLISHER}.
  */
-public final class StreamErrors implements ProcessingExceptionHandler, DeserializationExceptionHandler,
-        ProductionExceptionHandler {
+public final class StreamErrors
+        implements ProcessingExceptionHandler, DeserializationExceptionHandler, ProductionExceptionHandler {
     /** The Streams property holding the {@link DeadLetterPublisher}. */
     public static final String PUBLISHER = "vigil.dead.letter.publisher";
+
     private static final Logger LOG = LoggerFactory.getLogger(StreamErrors.class);
     private DeadLetterPublisher dlq;
 
@@ -35,7 +36,8 @@ public final class StreamErrors implements ProcessingExceptionHandler, Deseriali
     public void configure(Map<String, ?> configs) {
         Object p = configs.get(PUBLISHER);
         if (!(p instanceof DeadLetterPublisher publisher)) {
-            throw new IllegalStateException("the matcher's dead-letter publisher is missing from the Streams properties");
+            throw new IllegalStateException(
+                    "the matcher's dead-letter publisher is missing from the Streams properties");
         }
         dlq = publisher;
     }
@@ -51,15 +53,15 @@ public final class StreamErrors implements ProcessingExceptionHandler, Deseriali
     }
 
     @Override
-    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-                                                 Exception exception) {
+    public DeserializationHandlerResponse handle(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         send(context, "corrupt-record", Failures.describe(exception));
         return DeserializationHandlerResponse.CONTINUE;
     }
 
     @Override
-    public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
-                                                     Exception exception) {
+    public ProductionExceptionHandlerResponse handle(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         if (exception instanceof RecordTooLargeException || exception instanceof InvalidRecordException) {
             send(context, "produce-failed", Failures.describe(exception));
             return ProductionExceptionHandlerResponse.CONTINUE;
@@ -68,8 +70,11 @@ public final class StreamErrors implements ProcessingExceptionHandler, Deseriali
     }
 
     @Override
-    public ProductionExceptionHandlerResponse handleSerializationException(ErrorHandlerContext context,
-            ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
+    public ProductionExceptionHandlerResponse handleSerializationException(
+            ErrorHandlerContext context,
+            ProducerRecord record,
+            Exception exception,
+            SerializationExceptionOrigin origin) {
         if (exception instanceof SerializationException || exception instanceof IllegalArgumentException) {
             send(context, "produce-failed", Failures.describe(exception));
             return ProductionExceptionHandlerResponse.CONTINUE;
@@ -78,6 +83,14 @@ public final class StreamErrors implements ProcessingExceptionHandler, Deseriali
     }
 
     private void send(ErrorHandlerContext c, String reason, String detail) {
-        dlq.publish(c.topic(), c.partition(), c.offset(), c.sourceRawKey(), c.sourceRawValue(), c.headers(), reason, detail);
+        dlq.publish(
+                c.topic(),
+                c.partition(),
+                c.offset(),
+                c.sourceRawKey(),
+                c.sourceRawValue(),
+                c.headers(),
+                reason,
+                detail);
     }
 }

@@ -19,8 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Watchlist {
     /** What an alert needs of a person besides the match. */
-    public record Person(String personId, String displayName, Double threshold) {
-    }
+    public record Person(String personId, String displayName, Double threshold) {}
 
     private final VectorIndex index;
     private final Map<String, Person> people = new ConcurrentHashMap<>();

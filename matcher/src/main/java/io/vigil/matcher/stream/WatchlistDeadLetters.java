@@ -8,7 +8,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 @FunctionalInterface
 public interface WatchlistDeadLetters {
-    WatchlistDeadLetters NONE = (where, key, value, reason, detail) -> { };
+    WatchlistDeadLetters NONE = (where, key, value, reason, detail) -> {};
 
     void send(RecordMetadata where, byte[] key, byte[] value, String reason, String detail);
 }

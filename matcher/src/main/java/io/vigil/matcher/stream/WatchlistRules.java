@@ -1,9 +1,9 @@
 package io.vigil.matcher.stream;
 
-import org.apache.kafka.common.serialization.Deserializer;
 import io.vigil.api.serde.WireFormatException;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.matcher.MatcherConfig;
+import org.apache.kafka.common.serialization.Deserializer;
 
 import java.util.Locale;
 
@@ -37,17 +37,26 @@ final class WatchlistRules {
             return refuse("invalid-watchlist", ex.getMessage());
         }
         if (!e.personId().equals(personId)) {
-            return refuse("key-mismatch", "record key '" + personId + "' differs from its personId '" + e.personId() + "'");
+            return refuse(
+                    "key-mismatch", "record key '" + personId + "' differs from its personId '" + e.personId() + "'");
         }
         if (e.dimension() != config.dimension()) {
-            return refuse("dimension-mismatch", "person '" + personId + "' has " + e.dimension()
-                    + "-dimensional embeddings, the model " + config.dimension()
-                    + " (VIGIL_MATCHER_EMBEDDING_DIM); re-enrol with the model inference uses");
+            return refuse(
+                    "dimension-mismatch",
+                    "person '" + personId + "' has " + e.dimension()
+                            + "-dimensional embeddings, the model " + config.dimension()
+                            + " (VIGIL_MATCHER_EMBEDDING_DIM); re-enrol with the model inference uses");
         }
         if (e.threshold() != null && e.threshold() < config.thresholdFloor()) {
-            return refuse("threshold-below-floor", String.format(Locale.ROOT, "person '%s' has threshold %.4f, below"
-                    + " the floor %.2f (VIGIL_MATCHER_THRESHOLD_FLOOR); it would match strangers", personId,
-                    e.threshold(), config.thresholdFloor()));
+            return refuse(
+                    "threshold-below-floor",
+                    String.format(
+                            Locale.ROOT,
+                            "person '%s' has threshold %.4f, below"
+                                    + " the floor %.2f (VIGIL_MATCHER_THRESHOLD_FLOOR); it would match strangers",
+                            personId,
+                            e.threshold(),
+                            config.thresholdFloor()));
         }
         return new Verdict(e, null, null);
     }

@@ -25,7 +25,8 @@ final class WatchlistUpdater implements Processor<String, byte[], Void, Void> {
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> store;
 
-    WatchlistUpdater(Watchlist watchlist, WatchlistRules rules, MatcherMetrics metrics, WatchlistDeadLetters deadLetters) {
+    WatchlistUpdater(
+            Watchlist watchlist, WatchlistRules rules, MatcherMetrics metrics, WatchlistDeadLetters deadLetters) {
         this.watchlist = watchlist;
         this.rules = rules;
         this.metrics = metrics;
@@ -61,14 +62,22 @@ final class WatchlistUpdater implements Processor<String, byte[], Void, Void> {
             }
             watchlist.put(v.entry());
             store.put(personId, record.value());
-            LOG.info("Watchlist: enrolled {} with {} embedding(s)", personId, v.entry().embeddings().size());
+            LOG.info(
+                    "Watchlist: enrolled {} with {} embedding(s)",
+                    personId,
+                    v.entry().embeddings().size());
         }
     }
 
     private void refuse(Record<String, byte[]> record, String reason, String detail) {
         metrics.invalidWatchlist.increment();
         warn.warn(reason, "Refused a watchlist record for {}: {} ({})", record.key(), reason, detail);
-        context.recordMetadata().ifPresent(where -> deadLetters.send(where,
-                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), reason, detail));
+        context.recordMetadata()
+                .ifPresent(where -> deadLetters.send(
+                        where,
+                        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                        record.value(),
+                        reason,
+                        detail));
     }
 }

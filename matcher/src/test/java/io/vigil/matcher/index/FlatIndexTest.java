@@ -1,5 +1,9 @@
 package io.vigil.matcher.index;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import io.vigil.matcher.Vectors;
 import io.vigil.matcher.index.IndexSettings.Mode;
 import org.junit.jupiter.api.Test;
@@ -7,10 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 class FlatIndexTest {
     private final Random r = new Random(1);
@@ -20,8 +20,8 @@ class FlatIndexTest {
         FlatIndex index = new FlatIndex(IndexSettings.exact());
         float[] a = Vectors.random(512, r);
         float[] b = Vectors.random(512, r);
-        index.upsert("alice", new float[][]{Vectors.random(512, r), a});
-        index.upsert("bob", new float[][]{b});
+        index.upsert("alice", new float[][] {Vectors.random(512, r), a});
+        index.upsert("bob", new float[][] {b});
         Match m = index.search(Vectors.withSimilarity(a, 0.8, r));
         assertThat(m.personId()).isEqualTo("alice");
         assertThat(m.similarity()).isCloseTo(0.8, within(1e-4));
@@ -34,13 +34,13 @@ class FlatIndexTest {
     void removesAndReplaces() {
         FlatIndex index = new FlatIndex();
         float[] a = Vectors.random(8, r);
-        index.upsert("alice", new float[][]{a});
+        index.upsert("alice", new float[][] {a});
         index.remove("alice");
         assertThat(index.search(a)).isNull();
         assertThat(index.size()).isZero();
         float[] a2 = Vectors.random(8, r);
-        index.upsert("alice", new float[][]{a});
-        index.upsert("alice", new float[][]{a2});
+        index.upsert("alice", new float[][] {a});
+        index.upsert("alice", new float[][] {a2});
         assertThat(index.search(a2).similarity()).isCloseTo(1, within(1e-5));
         assertThat(index.search(a).similarity()).isLessThan(0.99);
         assertThat(index.size()).isEqualTo(1);
@@ -50,13 +50,14 @@ class FlatIndexTest {
     @Test
     void refusesMixedDimensionsButLetsTheOnlyPersonChangeModel() {
         FlatIndex index = new FlatIndex();
-        index.upsert("a", new float[][]{Vectors.random(8, r)});
-        index.upsert("a", new float[][]{Vectors.random(16, r)});
+        index.upsert("a", new float[][] {Vectors.random(8, r)});
+        index.upsert("a", new float[][] {Vectors.random(16, r)});
         assertThat(index.dimension()).isEqualTo(16);
-        index.upsert("b", new float[][]{Vectors.random(16, r)});
-        assertThatThrownBy(() -> index.upsert("c", new float[][]{Vectors.random(4, r)}))
-                .hasMessageContaining("4-d").hasMessageContaining("16-d");
-        assertThatThrownBy(() -> index.upsert("c", new float[][]{Vectors.random(16, r), Vectors.random(4, r)}))
+        index.upsert("b", new float[][] {Vectors.random(16, r)});
+        assertThatThrownBy(() -> index.upsert("c", new float[][] {Vectors.random(4, r)}))
+                .hasMessageContaining("4-d")
+                .hasMessageContaining("16-d");
+        assertThatThrownBy(() -> index.upsert("c", new float[][] {Vectors.random(16, r), Vectors.random(4, r)}))
                 .hasMessageContaining("16 and 4 dimensions");
         assertThatThrownBy(() -> index.search(new float[4])).hasMessageContaining("dimensions");
     }
@@ -83,12 +84,14 @@ class FlatIndexTest {
     @Test
     void aSketchPassSplitOverThreadsAnswersAsOneThreadDoes() {
         FlatIndex one = new FlatIndex(IndexSettings.approximate(32));
-        FlatIndex three = new FlatIndex(IndexSettings.approximate(32).withThreads(3), new RowStore(),
+        FlatIndex three = new FlatIndex(
+                IndexSettings.approximate(32).withThreads(3),
+                new RowStore(),
                 new ParallelCollector(3, 2)); // 7 chunks: three ranges
         for (int i = 0; i < 25_000; i++) {
             float[] v = Vectors.random(64, r);
-            one.upsert("p" + i, new float[][]{v});
-            three.upsert("p" + i, new float[][]{v});
+            one.upsert("p" + i, new float[][] {v});
+            three.upsert("p" + i, new float[][] {v});
         }
         for (int i = 0; i < 5_000; i += 3) {
             one.remove("p" + i);
@@ -163,7 +166,7 @@ class FlatIndexTest {
                 index.remove("p" + i);
             }
             for (int i = 1_000; i < 3_000; i++) {
-                index.upsert("p" + i, new float[][]{enrolled[i]});
+                index.upsert("p" + i, new float[][] {enrolled[i]});
             }
         }
         writing.set(false);
@@ -187,7 +190,7 @@ class FlatIndexTest {
         float[][] all = new float[people][];
         for (int i = 0; i < people; i++) {
             all[i] = Vectors.random(dim, r);
-            index.upsert("p" + i, new float[][]{all[i]});
+            index.upsert("p" + i, new float[][] {all[i]});
         }
         return all;
     }

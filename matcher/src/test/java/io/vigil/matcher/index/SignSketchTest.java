@@ -1,12 +1,12 @@
 package io.vigil.matcher.index;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.vigil.matcher.Vectors;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 class SignSketchTest {
     private final Random r = new Random(5);
@@ -15,7 +15,7 @@ class SignSketchTest {
     void hammingDistanceTracksTheAngleBetweenVectors() {
         SignSketch sketch = new SignSketch(512, 1);
         assertThat(sketch.words()).isEqualTo(8);
-        for (double cos : new double[]{0.9, 0.7, 0.4, 0.0}) {
+        for (double cos : new double[] {0.9, 0.7, 0.4, 0.0}) {
             double mean = 0;
             int pairs = 300;
             for (int i = 0; i < pairs; i++) {

@@ -1,5 +1,8 @@
 package io.vigil.matcher.stream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.face.Face;
@@ -11,9 +14,9 @@ import io.vigil.api.topic.DeadLetters;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.matcher.MatcherConfig;
+import io.vigil.matcher.Vectors;
 import io.vigil.matcher.index.FlatIndex;
 import io.vigil.matcher.index.IndexSettings;
-import io.vigil.matcher.Vectors;
 import io.vigil.matcher.index.VectorIndex;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -39,9 +42,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 class MatcherTopologyTest {
     private static final long T0 = 1_700_000_000_000L;
     private final Random random = new Random(3);
@@ -55,8 +55,8 @@ class MatcherTopologyTest {
     private TestOutputTopic<String, Alert> alerts;
     private TestOutputTopic<byte[], byte[]> dlq;
     private final List<String> watchlistDeadLetters = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final MockProducer<byte[], byte[]> errorsProducer = new MockProducer<>(true, null, new ByteArraySerializer(),
-            new ByteArraySerializer());
+    private final MockProducer<byte[], byte[]> errorsProducer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
 
     @BeforeEach
     void setUp() {
@@ -64,21 +64,29 @@ class MatcherTopologyTest {
     }
 
     private void start(Watchlist list) {
-        MatcherConfig config = new MatcherConfig(0.40, Duration.ofSeconds(60), "test-matcher",
-                Path.of("target", "tt-state"), 1);
+        MatcherConfig config =
+                new MatcherConfig(0.40, Duration.ofSeconds(60), "test-matcher", Path.of("target", "tt-state"), 1);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-matcher");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "tt-state").toAbsolutePath().toString());
+        props.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Path.of("target", "tt-state").toAbsolutePath().toString());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, StreamErrors.class);
-        props.put(StreamErrors.PUBLISHER, new DeadLetterPublisher(errorsProducer, topics.dlq.name(), "matcher", registry));
+        props.put(
+                StreamErrors.PUBLISHER,
+                new DeadLetterPublisher(errorsProducer, topics.dlq.name(), "matcher", registry));
         WatchlistDeadLetters collect = (where, key, value, reason, detail) -> watchlistDeadLetters.add(reason);
-        driver = new TopologyTestDriver(MatcherTopology.topology(config, topics, list, metrics(list),
-                collect), props, Instant.ofEpochMilli(T0 + 250));
+        driver = new TopologyTestDriver(
+                MatcherTopology.topology(config, topics, list, metrics(list), collect),
+                props,
+                Instant.ofEpochMilli(T0 + 250));
         faces = driver.createInputTopic(topics.faces.name(), new StringSerializer(), new ByteArraySerializer());
-        watchlist = driver.createInputTopic(topics.watchlist.name(), new StringSerializer(),
-                new JsonSerde<>(WatchlistEntry.class).serializer());
-        alerts = driver.createOutputTopic(topics.alerts.name(), new StringDeserializer(),
+        watchlist = driver.createInputTopic(
+                topics.watchlist.name(), new StringSerializer(), new JsonSerde<>(WatchlistEntry.class).serializer());
+        alerts = driver.createOutputTopic(
+                topics.alerts.name(),
+                new StringDeserializer(),
                 topics.alerts.valueSerde().deserializer());
         dlq = driver.createOutputTopic(topics.dlq.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         enrol("p-jane", "Jane Doe", null, jane);
@@ -109,10 +117,13 @@ class MatcherTopologyTest {
     private void sight(String camera, long seq, long captureTime, float[]... embeddings) {
         List<Face> fs = new java.util.ArrayList<>();
         for (float[] e : embeddings) {
-            fs.add(new Face(new FaceBox(10, 20, 90, 120), new float[10], 0.99f, e, new byte[]{(byte) 0xff, (byte) 0xd8}));
+            fs.add(new Face(
+                    new FaceBox(10, 20, 90, 120), new float[10], 0.99f, e, new byte[] {(byte) 0xff, (byte) 0xd8}));
         }
-        faces.pipeInput(camera, new FrameFacesSerde().encode(new FrameFaces(camera, seq, captureTime, captureTime + 50,
-                1280, 720, fs)), Math.max(0, captureTime));
+        faces.pipeInput(
+                camera,
+                new FrameFacesSerde().encode(new FrameFaces(camera, seq, captureTime, captureTime + 50, 1280, 720, fs)),
+                Math.max(0, captureTime));
     }
 
     private double count(String name, String tagKey, String tagValue) {
@@ -168,7 +179,9 @@ class MatcherTopologyTest {
         sight("lobby", 1, T0 + 59_000, Vectors.withSimilarity(jane, 0.8, random));
         sight("gate", 3, T0 + 60_000, Vectors.withSimilarity(jane, 0.8, random));
         List<Alert> out = alerts.readValuesToList();
-        assertThat(out).extracting(a -> a.cameraId() + "#" + a.frameSequence()).containsExactly("gate#1", "lobby#1", "gate#3");
+        assertThat(out)
+                .extracting(a -> a.cameraId() + "#" + a.frameSequence())
+                .containsExactly("gate#1", "lobby#1", "gate#3");
         assertThat(count("vigil.matcher.alerts", "outcome", "suppressed")).isEqualTo(1);
     }
 
@@ -207,19 +220,30 @@ class MatcherTopologyTest {
     @Test
     void malformedInputGoesToTheDeadLetterTopicAndIsCounted() {
         faces.pipeInput("gate", "not faces".getBytes(StandardCharsets.UTF_8));
-        byte[] truncated = java.util.Arrays.copyOf(new FrameFacesSerde().encode(new FrameFaces("gate", 1, T0, T0, 10, 10,
-                List.of())), 20);
+        byte[] truncated = java.util.Arrays.copyOf(
+                new FrameFacesSerde().encode(new FrameFaces("gate", 1, T0, T0, 10, 10, List.of())), 20);
         faces.pipeInput("gate", truncated);
         sight("gate", 2, T0, Vectors.random(128, random));
         sight("gate", 3, T0, Vectors.withSimilarity(jane, 0.9, random));
 
         List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
-        assertThat(dead).extracting(r -> new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+        assertThat(dead)
+                .extracting(r ->
+                        new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
                 .containsExactly("unknown-version", "corrupt-record", "dimension-mismatch");
         assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("gate");
-        assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.SOURCE_TOPIC).value(), StandardCharsets.UTF_8))
+        assertThat(new String(
+                        dead.get(0)
+                                .headers()
+                                .lastHeader(DeadLetters.SOURCE_TOPIC)
+                                .value(),
+                        StandardCharsets.UTF_8))
                 .isEqualTo(topics.faces.name());
-        assertThat(registry.get("vigil.dlq.records").tag("reason", "dimension-mismatch").counter().count()).isEqualTo(1);
+        assertThat(registry.get("vigil.dlq.records")
+                        .tag("reason", "dimension-mismatch")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(alerts.readValuesToList()).hasSize(1);
     }
 
@@ -227,7 +251,8 @@ class MatcherTopologyTest {
     void anInvalidWatchlistRecordIsSkippedCountedAndDeadLettered() {
         driver.createInputTopic(topics.watchlist.name(), new StringSerializer(), new ByteArraySerializer())
                 .pipeInput("p-bad", "{\"personId\":\"p-bad\"}".getBytes(StandardCharsets.UTF_8));
-        assertThat(registry.get("vigil.matcher.watchlist.invalid").counter().count()).isEqualTo(1);
+        assertThat(registry.get("vigil.matcher.watchlist.invalid").counter().count())
+                .isEqualTo(1);
         assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(2);
         assertThat(watchlistDeadLetters).containsExactly("invalid-watchlist");
     }
@@ -235,7 +260,8 @@ class MatcherTopologyTest {
     @Test
     void aPersonEnrolledWithAnotherModelsDimensionIsSkippedAndCounted() {
         enrol("p-other-model", "Other", null, Vectors.random(128, random));
-        assertThat(registry.get("vigil.matcher.watchlist.invalid").counter().count()).isEqualTo(1);
+        assertThat(registry.get("vigil.matcher.watchlist.invalid").counter().count())
+                .isEqualTo(1);
         assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(2);
         assertThat(watchlistDeadLetters).containsExactly("dimension-mismatch");
         sight("gate", 1, T0, Vectors.withSimilarity(jane, 0.9, random));
@@ -244,8 +270,8 @@ class MatcherTopologyTest {
 
     @Test
     void hostileWatchlistEntriesAreRefusedAndNeverAlert() {
-        TestInputTopic<String, byte[]> raw = driver.createInputTopic(topics.watchlist.name(), new StringSerializer(),
-                new ByteArraySerializer());
+        TestInputTopic<String, byte[]> raw =
+                driver.createInputTopic(topics.watchlist.name(), new StringSerializer(), new ByteArraySerializer());
         float[] loud = jane.clone();
         for (int i = 0; i < loud.length; i++) {
             loud[i] *= 226; // norm 226: would outrank every real person
@@ -262,7 +288,8 @@ class MatcherTopologyTest {
     @Test
     void anUnusableUpdateRemovesWhatThePersonHad() {
         driver.createInputTopic(topics.watchlist.name(), new StringSerializer(), new ByteArraySerializer())
-                .pipeInput("p-jane", "{\"personId\":\"p-jane\",\"embeddings\":[[1e30]]}".getBytes(StandardCharsets.UTF_8));
+                .pipeInput(
+                        "p-jane", "{\"personId\":\"p-jane\",\"embeddings\":[[1e30]]}".getBytes(StandardCharsets.UTF_8));
         sight("gate", 1, T0, Vectors.withSimilarity(jane, 0.9, random));
         assertThat(alerts.isEmpty()).isTrue();
         assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(1);
@@ -277,10 +304,12 @@ class MatcherTopologyTest {
             scaled[i] *= 3;
         }
         sight("gate", 3, T0, scaled);
-        faces.pipeInput("lobby", new FrameFacesSerde().encode(new FrameFaces("gate", 4, T0, T0, 10, 10, List.of())), T0);
-        assertThat(dlq.readRecordsToList()).extracting(r -> new String(r.headers().lastHeader(DeadLetters.REASON).value(),
-                StandardCharsets.UTF_8)).containsExactly("invalid-capture-time", "invalid-capture-time", "invalid-face",
-                "key-mismatch");
+        faces.pipeInput(
+                "lobby", new FrameFacesSerde().encode(new FrameFaces("gate", 4, T0, T0, 10, 10, List.of())), T0);
+        assertThat(dlq.readRecordsToList())
+                .extracting(r ->
+                        new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                .containsExactly("invalid-capture-time", "invalid-capture-time", "invalid-face", "key-mismatch");
         assertThat(alerts.isEmpty()).isTrue();
     }
 
@@ -290,8 +319,11 @@ class MatcherTopologyTest {
         start(new Watchlist(new ThrowingIndex(new FlatIndex(), jane)));
         sight("gate", 1, T0, jane);
         sight("gate", 2, T0, Vectors.withSimilarity(john, 0.9, random));
-        assertThat(errorsProducer.history()).singleElement().satisfies(r -> assertThat(new String(
-                r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8)).isEqualTo("processing-failed"));
+        assertThat(errorsProducer.history())
+                .singleElement()
+                .satisfies(r -> assertThat(new String(
+                                r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                        .isEqualTo("processing-failed"));
         assertThat(alerts.readValuesToList()).extracting(Alert::personId).containsExactly("p-john");
     }
 
@@ -331,7 +363,9 @@ class MatcherTopologyTest {
         for (int i = 0; i < embedding.length; i++) {
             b.append(i == 0 ? "" : ",").append(embedding[i]);
         }
-        b.append("]]").append(threshold == null ? "" : ",\"threshold\":" + threshold).append("}");
+        b.append("]]")
+                .append(threshold == null ? "" : ",\"threshold\":" + threshold)
+                .append("}");
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

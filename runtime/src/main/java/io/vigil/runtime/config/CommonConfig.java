@@ -21,8 +21,15 @@ import java.time.Duration;
  * @param home              where the demo keeps its broker data and state stores
  * @param captureWindow     the capture times inference and the matcher accept
  */
-public record CommonConfig(String bootstrap, String topicPrefix, short replicationFactor, String instanceId,
-                           String httpHost, int httpPort, Path home, CaptureWindow captureWindow) {
+public record CommonConfig(
+        String bootstrap,
+        String topicPrefix,
+        short replicationFactor,
+        String instanceId,
+        String httpHost,
+        int httpPort,
+        Path home,
+        CaptureWindow captureWindow) {
 
     public static CommonConfig from(ConfigReader r) {
         // read by logback.xml and by the ./vigil launcher, not here: named so they are not reported as unknown
@@ -39,20 +46,30 @@ public record CommonConfig(String bootstrap, String topicPrefix, short replicati
                 r.string("VIGIL_INSTANCE_ID", defaultInstanceId()),
                 r.string("VIGIL_HTTP_HOST", "0.0.0.0"),
                 r.intValue("VIGIL_HTTP_PORT", 9400, 0, 65535),
-                Path.of(r.string("VIGIL_HOME", Path.of(System.getProperty("user.home"), ".vigil").toString())),
+                Path.of(r.string(
+                        "VIGIL_HOME",
+                        Path.of(System.getProperty("user.home"), ".vigil").toString())),
                 new CaptureWindow(
-                        r.duration("VIGIL_CAPTURE_MAX_AGE", CaptureWindow.DEFAULT.maxAge(), Duration.ofMinutes(1),
+                        r.duration(
+                                "VIGIL_CAPTURE_MAX_AGE",
+                                CaptureWindow.DEFAULT.maxAge(),
+                                Duration.ofMinutes(1),
                                 Duration.ofDays(365)),
-                        r.duration("VIGIL_CAPTURE_MAX_SKEW", CaptureWindow.DEFAULT.maxSkew(), Duration.ZERO,
+                        r.duration(
+                                "VIGIL_CAPTURE_MAX_SKEW",
+                                CaptureWindow.DEFAULT.maxSkew(),
+                                Duration.ZERO,
                                 Duration.ofHours(1))));
     }
 
     public CommonConfig withBootstrap(String servers) {
-        return new CommonConfig(servers, topicPrefix, replicationFactor, instanceId, httpHost, httpPort, home, captureWindow);
+        return new CommonConfig(
+                servers, topicPrefix, replicationFactor, instanceId, httpHost, httpPort, home, captureWindow);
     }
 
     public CommonConfig withHttpPort(int port) {
-        return new CommonConfig(bootstrap, topicPrefix, replicationFactor, instanceId, httpHost, port, home, captureWindow);
+        return new CommonConfig(
+                bootstrap, topicPrefix, replicationFactor, instanceId, httpHost, port, home, captureWindow);
     }
 
     static String defaultInstanceId() {

@@ -142,8 +142,11 @@ public final class ConfigReader {
     }
 
     public <E extends Enum<E>> E enumValue(String key, Class<E> type, E def) {
-        String allowed = String.join(", ", Arrays.stream(type.getEnumConstants())
-                .map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+        String allowed = String.join(
+                ", ",
+                Arrays.stream(type.getEnumConstants())
+                        .map(e -> e.name().toLowerCase(Locale.ROOT))
+                        .toList());
         return parse(key, def, "one of " + allowed, s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT)));
     }
 
@@ -153,7 +156,10 @@ public final class ConfigReader {
         if (v == null) {
             return def;
         }
-        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(v.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     /** Records a cross-field problem found by a section while building its record. */
@@ -181,7 +187,9 @@ public final class ConfigReader {
     }
 
     private static String format(Object o) {
-        return o instanceof Duration d ? fmt(d) : o instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(o);
+        return o instanceof Duration d
+                ? fmt(d)
+                : o instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(o);
     }
 
     private static String fmt(Duration d) {
@@ -194,7 +202,10 @@ public final class ConfigReader {
 
     /** Every VIGIL_ key given but never read: usually a typo. */
     public List<String> unknownKeys() {
-        return values.keySet().stream().filter(k -> k.startsWith(PREFIX) && !known.contains(k)).sorted().toList();
+        return values.keySet().stream()
+                .filter(k -> k.startsWith(PREFIX) && !known.contains(k))
+                .sorted()
+                .toList();
     }
 
     /** Throws one {@link ConfigException} listing every problem found so far, unknown keys included. */

@@ -17,23 +17,28 @@ import java.util.function.BiConsumer;
  * value per key (tombstones remove the key). Values that cannot be read are passed to {@code onInvalid}, not thrown.
  */
 public final class CompactedTopicReader {
-    private CompactedTopicReader() {
-    }
+    private CompactedTopicReader() {}
 
-    public static <V> Map<String, V> read(Map<String, Object> clientConfig, String topic, Deserializer<V> values,
-                                          BiConsumer<String, RuntimeException> onInvalid, Duration timeout) {
+    public static <V> Map<String, V> read(
+            Map<String, Object> clientConfig,
+            String topic,
+            Deserializer<V> values,
+            BiConsumer<String, RuntimeException> onInvalid,
+            Duration timeout) {
         Map<String, V> latest = new LinkedHashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clientConfig, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(clientConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading " + topic + " took longer than " + timeout.toSeconds() + " s");
+                    throw new IllegalStateException(
+                            "reading " + topic + " took longer than " + timeout.toSeconds() + " s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     String key = r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);

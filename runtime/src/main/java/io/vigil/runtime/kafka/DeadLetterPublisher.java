@@ -32,7 +32,8 @@ public final class DeadLetterPublisher {
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final RateLimitedLog log = new RateLimitedLog(LOG, 1000);
 
-    public DeadLetterPublisher(Producer<byte[], byte[]> producer, String dlqTopic, String stage, MeterRegistry registry) {
+    public DeadLetterPublisher(
+            Producer<byte[], byte[]> producer, String dlqTopic, String stage, MeterRegistry registry) {
         this.producer = producer;
         this.dlqTopic = dlqTopic;
         this.stage = stage;
@@ -40,20 +41,35 @@ public final class DeadLetterPublisher {
     }
 
     /** Dead-letters a consumed record; the future completes when the broker has it. */
-    public CompletableFuture<RecordMetadata> publish(ConsumerRecord<byte[], byte[]> source, String reason, String detail) {
+    public CompletableFuture<RecordMetadata> publish(
+            ConsumerRecord<byte[], byte[]> source, String reason, String detail) {
         return publish(source, source.value(), reason, detail);
     }
 
     /** Dead-letters a consumed record with {@code value} in place of its own (a masked copy). */
-    public CompletableFuture<RecordMetadata> publish(ConsumerRecord<byte[], byte[]> source, byte[] value, String reason,
-                                                     String detail) {
-        return publish(source.topic(), source.partition(), source.offset(), source.key(), value, source.headers(),
-                reason, detail);
+    public CompletableFuture<RecordMetadata> publish(
+            ConsumerRecord<byte[], byte[]> source, byte[] value, String reason, String detail) {
+        return publish(
+                source.topic(),
+                source.partition(),
+                source.offset(),
+                source.key(),
+                value,
+                source.headers(),
+                reason,
+                detail);
     }
 
     /** Dead-letters a record known by where it was read. */
-    public CompletableFuture<RecordMetadata> publish(String topic, int partition, long offset, byte[] key, byte[] value,
-                                                     Headers original, String reason, String detail) {
+    public CompletableFuture<RecordMetadata> publish(
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            Headers original,
+            String reason,
+            String detail) {
         String masked = Secrets.maskText(detail == null ? "" : detail);
         RecordHeaders headers = headers(original, topic, partition, offset, stage, reason, masked);
         CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
@@ -74,8 +90,8 @@ public final class DeadLetterPublisher {
     }
 
     /** The dead-letter headers: the original ones plus where the record came from and why it was refused. */
-    public static RecordHeaders headers(Headers original, String topic, int partition, long offset, String stage,
-                                        String reason, String detail) {
+    public static RecordHeaders headers(
+            Headers original, String topic, int partition, long offset, String stage, String reason, String detail) {
         RecordHeaders headers = new RecordHeaders();
         if (original != null) {
             original.forEach(headers::add);
@@ -90,9 +106,13 @@ public final class DeadLetterPublisher {
     }
 
     public Counter counter(String reason) {
-        return counters.computeIfAbsent(reason, r -> Counter.builder("vigil.dlq.records")
-                .description("Records sent to the dead-letter topic")
-                .tag("stage", stage).tag("reason", r).register(registry));
+        return counters.computeIfAbsent(
+                reason,
+                r -> Counter.builder("vigil.dlq.records")
+                        .description("Records sent to the dead-letter topic")
+                        .tag("stage", stage)
+                        .tag("reason", r)
+                        .register(registry));
     }
 
     private static byte[] utf8(String s) {

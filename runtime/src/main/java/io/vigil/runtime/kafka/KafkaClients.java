@@ -16,8 +16,7 @@ import java.util.Map;
 
 /** Client configs shared by every stage: reliable producers (idempotent, acks=all), manual-commit consumers. */
 public final class KafkaClients {
-    private KafkaClients() {
-    }
+    private KafkaClients() {}
 
     public static Map<String, Object> common(CommonConfig config, String clientId) {
         if (config.bootstrap() == null) {

@@ -67,16 +67,19 @@ public final class ConsumerLoop implements AutoCloseable {
     private long rewindAtNanos;
 
     /** A record's work finished ({@code error} null) or failed; {@code deadLetter} when it was the dead-letter send. */
-    private record Completion(ConsumerRecord<byte[], byte[]> record, long epoch, Throwable error, boolean deadLetter) {
-    }
+    private record Completion(ConsumerRecord<byte[], byte[]> record, long epoch, Throwable error, boolean deadLetter) {}
 
     /**
      * @param consumers creates the loop's consumer on its own thread (byte-array keys and values; the stage decodes,
      *                  so that an unreadable record is that record's failure, not the loop's)
      * @param dlq       where refused and failing records go
      */
-    public ConsumerLoop(LoopSettings settings, Supplier<Consumer<byte[], byte[]>> consumers, RecordHandler handler,
-                        DeadLetterPublisher dlq, MeterRegistry registry) {
+    public ConsumerLoop(
+            LoopSettings settings,
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            RecordHandler handler,
+            DeadLetterPublisher dlq,
+            MeterRegistry registry) {
         this.settings = settings;
         this.consumers = consumers;
         this.handler = handler;
@@ -106,7 +109,9 @@ public final class ConsumerLoop implements AutoCloseable {
         if (stopping || !started) {
             return true;
         }
-        return thread.isAlive() && System.nanoTime() - lastIterationNanos < settings.stuckAfter().toNanos();
+        return thread.isAlive()
+                && System.nanoTime() - lastIterationNanos
+                        < settings.stuckAfter().toNanos();
     }
 
     /** True once the loop has been given partitions at least once and is live. */
@@ -198,7 +203,8 @@ public final class ConsumerLoop implements AutoCloseable {
             if (Failures.fatal(t)) {
                 throw sneaky(t);
             }
-            warn.warn("after-poll", "Loop {}: the stage failed after a poll: {}", settings.name(), Failures.describe(t));
+            warn.warn(
+                    "after-poll", "Loop {}: the stage failed after a poll: {}", settings.name(), Failures.describe(t));
         }
     }
 
@@ -206,20 +212,28 @@ public final class ConsumerLoop implements AutoCloseable {
     private void drain() {
         Completion c;
         while ((c = completions.poll()) != null) {
-            TopicPartition tp = new TopicPartition(c.record().topic(), c.record().partition());
+            TopicPartition tp =
+                    new TopicPartition(c.record().topic(), c.record().partition());
             if (c.error() == null) {
                 tracker.complete(tp, c.record().offset(), c.epoch());
             } else if (Failures.retriable(c.error())) {
                 metrics.retry("send").increment();
-                warn.warn("send", "Loop {}: a send for {}@{} failed ({}); the partition will be read again from its"
-                        + " first unfinished record", settings.name(), tp, c.record().offset(), Failures.describe(c.error()));
+                warn.warn(
+                        "send",
+                        "Loop {}: a send for {}@{} failed ({}); the partition will be read again from its"
+                                + " first unfinished record",
+                        settings.name(),
+                        tp,
+                        c.record().offset(),
+                        Failures.describe(c.error()));
                 scheduleRewind(tp);
             } else if (c.deadLetter()) {
-                throw new IllegalStateException("cannot write to the dead-letter topic: " + Failures.describe(c.error()),
+                throw new IllegalStateException(
+                        "cannot write to the dead-letter topic: " + Failures.describe(c.error()),
                         Failures.unwrap(c.error()));
             } else if (Failures.refused(c.error())) {
-                throw new IllegalStateException("the cluster refused a send: " + Failures.describe(c.error()),
-                        Failures.unwrap(c.error()));
+                throw new IllegalStateException(
+                        "the cluster refused a send: " + Failures.describe(c.error()), Failures.unwrap(c.error()));
             } else {
                 deadLetter(c);
             }
@@ -231,11 +245,19 @@ public final class ConsumerLoop implements AutoCloseable {
         Throwable error = Failures.unwrap(c.error());
         CompletableFuture<?> sent;
         if (error instanceof RejectedRecordException rejected) {
-            byte[] value = rejected.deadLetterValue() != null ? rejected.deadLetterValue() : c.record().value();
+            byte[] value = rejected.deadLetterValue() != null
+                    ? rejected.deadLetterValue()
+                    : c.record().value();
             sent = dlq.publish(c.record(), value, rejected.reason(), rejected.getMessage());
         } else {
-            warn.warn("processing-failed", "Loop {}: processing {}-{}@{} failed: {}", settings.name(), c.record().topic(),
-                    c.record().partition(), c.record().offset(), Failures.describe(error));
+            warn.warn(
+                    "processing-failed",
+                    "Loop {}: processing {}-{}@{} failed: {}",
+                    settings.name(),
+                    c.record().topic(),
+                    c.record().partition(),
+                    c.record().offset(),
+                    Failures.describe(error));
             LOG.debug("Processing failure in loop {}", settings.name(), error);
             sent = dlq.publish(c.record(), "processing-failed", Failures.describe(error));
         }
@@ -268,7 +290,8 @@ public final class ConsumerLoop implements AutoCloseable {
         if (paused.isEmpty() && inFlight >= settings.maxInFlight()) {
             paused.addAll(consumer.assignment());
             consumer.pause(paused);
-            warn.warn("paused", "Loop {}: {} records in flight; pausing until half are done", settings.name(), inFlight);
+            warn.warn(
+                    "paused", "Loop {}: {} records in flight; pausing until half are done", settings.name(), inFlight);
         } else if (!paused.isEmpty() && inFlight <= settings.maxInFlight() / 2) {
             paused.retainAll(consumer.assignment());
             consumer.resume(paused);
@@ -290,8 +313,10 @@ public final class ConsumerLoop implements AutoCloseable {
             consumer.commitSync(offsets, Duration.ofSeconds(10));
             tracker.committed(offsets);
         } catch (CommitFailedException | RebalanceInProgressException e) {
-            LOG.info("Loop {}: commit refused by a rebalance ({}); the new owner reads from the last commit",
-                    settings.name(), e.getClass().getSimpleName());
+            LOG.info(
+                    "Loop {}: commit refused by a rebalance ({}); the new owner reads from the last commit",
+                    settings.name(),
+                    e.getClass().getSimpleName());
         } catch (WakeupException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -299,7 +324,10 @@ public final class ConsumerLoop implements AutoCloseable {
                 throw e;
             }
             metrics.retry("commit").increment();
-            warn.warn("commit", "Loop {}: commit failed ({}); retrying with the next one", settings.name(),
+            warn.warn(
+                    "commit",
+                    "Loop {}: commit failed ({}); retrying with the next one",
+                    settings.name(),
                     Failures.describe(e));
         }
     }
@@ -392,10 +420,16 @@ public final class ConsumerLoop implements AutoCloseable {
             return;
         }
         failure = t;
-        String hint = Failures.refused(t) ? "; the cluster refused this client: grant its principal the rights the"
-                + " README's security section lists" : "";
-        LOG.error("Loop {} died: {}{}. /health/live now reports it DOWN so that the process is restarted",
-                settings.name(), Failures.describe(t), hint, t);
+        String hint = Failures.refused(t)
+                ? "; the cluster refused this client: grant its principal the rights the"
+                        + " README's security section lists"
+                : "";
+        LOG.error(
+                "Loop {} died: {}{}. /health/live now reports it DOWN so that the process is restarted",
+                settings.name(),
+                Failures.describe(t),
+                hint,
+                t);
     }
 
     private void closeConsumer() {

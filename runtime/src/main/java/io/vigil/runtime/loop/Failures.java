@@ -9,8 +9,7 @@ import java.util.concurrent.ExecutionException;
 
 /** Failure policy by exception type, never by message text. */
 public final class Failures {
-    private Failures() {
-    }
+    private Failures() {}
 
     /** The JVM cannot be trusted to go on (out of memory, internal error): the loop must die, not skip a record. */
     public static boolean fatal(Throwable t) {

@@ -23,17 +23,26 @@ final class LoopMetrics extends OwnedMeters {
 
     @Override
     protected void register(MeterRegistry r) {
-        own(Gauge.builder("vigil.loop.live", loop, l -> l.live() ? 1 : 0).tag("loop", loop.name())
-                .description("1 while the consumer loop runs and is not stuck").register(r));
-        own(Gauge.builder("vigil.loop.in.flight", loop, ConsumerLoop::inFlight).tag("loop", loop.name())
-                .description("Records handed to the stage and not yet finished").register(r));
+        own(Gauge.builder("vigil.loop.live", loop, l -> l.live() ? 1 : 0)
+                .tag("loop", loop.name())
+                .description("1 while the consumer loop runs and is not stuck")
+                .register(r));
+        own(Gauge.builder("vigil.loop.in.flight", loop, ConsumerLoop::inFlight)
+                .tag("loop", loop.name())
+                .description("Records handed to the stage and not yet finished")
+                .register(r));
         for (String reason : List.of("poll", "commit", "send")) {
             retry(reason);
         }
     }
 
     Counter retry(String reason) {
-        return retries.computeIfAbsent(reason, k -> own(Counter.builder("vigil.loop.retries").tag("loop", loop.name())
-                .tag("reason", k).description("Retriable failures the loop waited out").register(registry())));
+        return retries.computeIfAbsent(
+                reason,
+                k -> own(Counter.builder("vigil.loop.retries")
+                        .tag("loop", loop.name())
+                        .tag("reason", k)
+                        .description("Retriable failures the loop waited out")
+                        .register(registry())));
     }
 }

@@ -18,9 +18,17 @@ import java.util.Objects;
  * @param backoffMax     waits double up to this
  * @param drainTimeout   at revocation and stop, how long unfinished records may take before they are abandoned
  */
-public record LoopSettings(String name, List<String> topics, boolean commits, Duration pollTimeout, int maxInFlight,
-                           Duration commitInterval, Duration stuckAfter, Duration backoffMin, Duration backoffMax,
-                           Duration drainTimeout) {
+public record LoopSettings(
+        String name,
+        List<String> topics,
+        boolean commits,
+        Duration pollTimeout,
+        int maxInFlight,
+        Duration commitInterval,
+        Duration stuckAfter,
+        Duration backoffMin,
+        Duration backoffMax,
+        Duration drainTimeout) {
     public LoopSettings {
         Objects.requireNonNull(name, "name");
         topics = List.copyOf(topics);
@@ -34,8 +42,17 @@ public record LoopSettings(String name, List<String> topics, boolean commits, Du
 
     /** Defaults for a loop that commits: 500 ms polls, 1,000 records in flight, commits every second. */
     public static LoopSettings committing(String name, String topic) {
-        return new LoopSettings(name, List.of(topic), true, Duration.ofMillis(500), 1_000, Duration.ofSeconds(1),
-                Duration.ofMinutes(2), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(30));
+        return new LoopSettings(
+                name,
+                List.of(topic),
+                true,
+                Duration.ofMillis(500),
+                1_000,
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(2),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30));
     }
 
     /** Defaults for a loop whose topic is its state: never commits. */
@@ -44,32 +61,68 @@ public record LoopSettings(String name, List<String> topics, boolean commits, Du
     }
 
     public LoopSettings withCommits(boolean commit) {
-        return new LoopSettings(name, topics, commit, pollTimeout, maxInFlight, commitInterval, stuckAfter, backoffMin,
-                backoffMax, drainTimeout);
-    }
-
-    public LoopSettings withPollTimeout(Duration d) {
-        return new LoopSettings(name, topics, commits, d, maxInFlight, commitInterval, stuckAfter, backoffMin,
-                backoffMax, drainTimeout);
-    }
-
-    public LoopSettings withMaxInFlight(int n) {
-        return new LoopSettings(name, topics, commits, pollTimeout, n, commitInterval, stuckAfter, backoffMin,
-                backoffMax, drainTimeout);
-    }
-
-    public LoopSettings withStuckAfter(Duration d) {
-        return new LoopSettings(name, topics, commits, pollTimeout, maxInFlight, commitInterval, d, backoffMin,
-                backoffMax, drainTimeout);
-    }
-
-    public LoopSettings withBackoff(Duration min, Duration max) {
-        return new LoopSettings(name, topics, commits, pollTimeout, maxInFlight, commitInterval, stuckAfter, min, max,
+        return new LoopSettings(
+                name,
+                topics,
+                commit,
+                pollTimeout,
+                maxInFlight,
+                commitInterval,
+                stuckAfter,
+                backoffMin,
+                backoffMax,
                 drainTimeout);
     }
 
+    public LoopSettings withPollTimeout(Duration d) {
+        return new LoopSettings(
+                name,
+                topics,
+                commits,
+                d,
+                maxInFlight,
+                commitInterval,
+                stuckAfter,
+                backoffMin,
+                backoffMax,
+                drainTimeout);
+    }
+
+    public LoopSettings withMaxInFlight(int n) {
+        return new LoopSettings(
+                name,
+                topics,
+                commits,
+                pollTimeout,
+                n,
+                commitInterval,
+                stuckAfter,
+                backoffMin,
+                backoffMax,
+                drainTimeout);
+    }
+
+    public LoopSettings withStuckAfter(Duration d) {
+        return new LoopSettings(
+                name,
+                topics,
+                commits,
+                pollTimeout,
+                maxInFlight,
+                commitInterval,
+                d,
+                backoffMin,
+                backoffMax,
+                drainTimeout);
+    }
+
+    public LoopSettings withBackoff(Duration min, Duration max) {
+        return new LoopSettings(
+                name, topics, commits, pollTimeout, maxInFlight, commitInterval, stuckAfter, min, max, drainTimeout);
+    }
+
     public LoopSettings withDrainTimeout(Duration d) {
-        return new LoopSettings(name, topics, commits, pollTimeout, maxInFlight, commitInterval, stuckAfter, backoffMin,
-                backoffMax, d);
+        return new LoopSettings(
+                name, topics, commits, pollTimeout, maxInFlight, commitInterval, stuckAfter, backoffMin, backoffMax, d);
     }
 }

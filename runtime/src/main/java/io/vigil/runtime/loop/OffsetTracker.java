@@ -88,7 +88,11 @@ final class OffsetTracker {
 
     /** Unfinished records of these partitions. */
     int inFlight(Collection<TopicPartition> tps) {
-        return tps.stream().map(partitions::get).filter(p -> p != null).mapToInt(p -> p.pending.size()).sum();
+        return tps.stream()
+                .map(partitions::get)
+                .filter(p -> p != null)
+                .mapToInt(p -> p.pending.size())
+                .sum();
     }
 
     private static long position(Partition p) {

@@ -30,18 +30,14 @@ public interface RecordHandler {
     }
 
     /** Called after every poll, also an empty one: the time to send a batch that is full or has waited long enough. */
-    default void afterPoll() throws Exception {
-    }
+    default void afterPoll() throws Exception {}
 
     /** Partitions assigned to this loop; the consumer may be used to seek (the loop's thread only). */
-    default void assigned(Collection<TopicPartition> partitions, Consumer<byte[], byte[]> consumer) {
-    }
+    default void assigned(Collection<TopicPartition> partitions, Consumer<byte[], byte[]> consumer) {}
 
     /** Partitions about to move to another member (or lost): finish or drop what is held for them. */
-    default void revoked(Collection<TopicPartition> partitions) {
-    }
+    default void revoked(Collection<TopicPartition> partitions) {}
 
     /** The loop is stopping: finish what is held (the loop then waits for the completions it was given). */
-    default void stopping() {
-    }
+    default void stopping() {}
 }

@@ -35,8 +35,10 @@ public final class HttpEndpoint implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 64);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                    + "); set VIGIL_HTTP_PORT to a free port, or 0 for any", e);
+            throw new UncheckedIOException(
+                    "cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                            + "); set VIGIL_HTTP_PORT to a free port, or 0 for any",
+                    e);
         }
         executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "vigil-http");
@@ -44,8 +46,8 @@ public final class HttpEndpoint implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                registry.scrape()));
+        server.createContext(
+                "/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health/live", ex -> health(ex, liveness));
         server.createContext("/health/ready", ex -> health(ex, readiness));
         server.start();
@@ -81,7 +83,10 @@ public final class HttpEndpoint implements AutoCloseable {
                 ok = false;
             }
             if (!ok) {
-                failing.append(failing.length() == 0 ? "" : ",").append('"').append(name).append('"');
+                failing.append(failing.length() == 0 ? "" : ",")
+                        .append('"')
+                        .append(name)
+                        .append('"');
             }
         });
         if (failing.length() == 0) {

@@ -12,8 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** The one way a Vigil process builds its meter registry: Prometheus, common tags, JVM and process metrics. */
 public final class Metrics {
-    private Metrics() {
-    }
+    private Metrics() {}
 
     /**
      * @param service  the service tag: ingest, inference, matcher, alerts, or all (everything in one process)

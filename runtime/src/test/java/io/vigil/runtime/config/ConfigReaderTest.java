@@ -1,5 +1,9 @@
 package io.vigil.runtime.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -7,20 +11,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 class ConfigReaderTest {
-    enum Device { CPU, CUDA, AUTO }
+    enum Device {
+        CPU,
+        CUDA,
+        AUTO
+    }
 
     @Test
     void readsTypedValuesAndDefaults() {
-        ConfigReader r = new ConfigReader(Map.of("VIGIL_A", "7", "VIGIL_B", "2.5", "VIGIL_C", "500ms",
-                "VIGIL_D", "cuda", "VIGIL_E", "x, y,,z", "VIGIL_F", "yes", "PATH", "/bin"));
+        ConfigReader r = new ConfigReader(Map.of(
+                "VIGIL_A", "7", "VIGIL_B", "2.5", "VIGIL_C", "500ms", "VIGIL_D", "cuda", "VIGIL_E", "x, y,,z",
+                "VIGIL_F", "yes", "PATH", "/bin"));
         assertThat(r.intValue("VIGIL_A", 1, 0, 10)).isEqualTo(7);
         assertThat(r.doubleValue("VIGIL_B", 1, 0, 10)).isEqualTo(2.5);
-        assertThat(r.duration("VIGIL_C", Duration.ZERO, Duration.ZERO, Duration.ofHours(1))).isEqualTo(Duration.ofMillis(500));
+        assertThat(r.duration("VIGIL_C", Duration.ZERO, Duration.ZERO, Duration.ofHours(1)))
+                .isEqualTo(Duration.ofMillis(500));
         assertThat(r.enumValue("VIGIL_D", Device.class, Device.CPU)).isEqualTo(Device.CUDA);
         assertThat(r.list("VIGIL_E", List.of())).containsExactly("x", "y", "z");
         assertThat(r.bool("VIGIL_F", false)).isTrue();
@@ -30,8 +36,17 @@ class ConfigReaderTest {
 
     @Test
     void reportsEveryProblemTogetherNamingKeyValueAndFix() {
-        ConfigReader r = new ConfigReader(Map.of("VIGIL_PORT", "http", "VIGIL_FPS", "99", "VIGIL_DEVICE", "tpu",
-                "VIGIL_COOLDOWN", "soon", "VIGIL_TYPO_KEY", "1"));
+        ConfigReader r = new ConfigReader(Map.of(
+                "VIGIL_PORT",
+                "http",
+                "VIGIL_FPS",
+                "99",
+                "VIGIL_DEVICE",
+                "tpu",
+                "VIGIL_COOLDOWN",
+                "soon",
+                "VIGIL_TYPO_KEY",
+                "1"));
         r.intValue("VIGIL_PORT", 9400, 0, 65535);
         r.doubleValue("VIGIL_FPS", 5, 0.1, 30);
         r.enumValue("VIGIL_DEVICE", Device.class, Device.CPU);
@@ -40,12 +55,19 @@ class ConfigReaderTest {
         ConfigException e = catchThrowableOfType(ConfigException.class, r::finish);
 
         assertThat(e.problems()).hasSize(5);
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("VIGIL_PORT=http")
-                .contains("expected an integer from 0 to 65535").contains("default 9400"));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("VIGIL_FPS=99").contains("0.1 to 30"));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("VIGIL_DEVICE=tpu").contains("cpu, cuda, auto"));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("VIGIL_COOLDOWN=soon").contains("default 1m"));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("VIGIL_TYPO_KEY").contains("not a Vigil setting"));
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p)
+                        .contains("VIGIL_PORT=http")
+                        .contains("expected an integer from 0 to 65535")
+                        .contains("default 9400"));
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).contains("VIGIL_FPS=99").contains("0.1 to 30"));
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).contains("VIGIL_DEVICE=tpu").contains("cpu, cuda, auto"));
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).contains("VIGIL_COOLDOWN=soon").contains("default 1m"));
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).contains("VIGIL_TYPO_KEY").contains("not a Vigil setting"));
         assertThat(e.getMessage()).contains("5 problems");
     }
 

@@ -1,5 +1,8 @@
 package io.vigil.runtime.loop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.api.topic.DeadLetters;
 import io.vigil.broker.EmbeddedKafka;
@@ -35,9 +38,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /** The supervised loop against the real broker: per-record isolation, commits after completion, retries, liveness. */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class ConsumerLoopIT {
@@ -62,7 +62,9 @@ class ConsumerLoopIT {
         String id = UUID.randomUUID().toString().substring(0, 8);
         Env e = new Env(kafka.bootstrapServers(), "loop-" + id, "loop-dlq-" + id, "group-" + id);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, e.bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(e.topic(), 1, (short) 1), new NewTopic(e.dlq(), 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(e.topic(), 1, (short) 1), new NewTopic(e.dlq(), 1, (short) 1)))
+                    .all()
+                    .get();
         }
         return e;
     }
@@ -70,24 +72,35 @@ class ConsumerLoopIT {
     private static void send(Env e, String... values) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = KafkaClients.byteProducer(new HashMap<>(e.producer()))) {
             for (String v : values) {
-                p.send(new ProducerRecord<>(e.topic(), "k".getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8))).get();
+                p.send(new ProducerRecord<>(
+                                e.topic(), "k".getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8)))
+                        .get();
             }
         }
     }
 
-    private ConsumerLoop loop(Env e, LoopSettings settings, RecordHandler handler, KafkaProducer<byte[], byte[]> dlqProducer) {
-        return new ConsumerLoop(settings, () -> KafkaClients.byteConsumer(e.consumer()), handler,
-                new DeadLetterPublisher(dlqProducer, e.dlq(), "test", registry), registry);
+    private ConsumerLoop loop(
+            Env e, LoopSettings settings, RecordHandler handler, KafkaProducer<byte[], byte[]> dlqProducer) {
+        return new ConsumerLoop(
+                settings,
+                () -> KafkaClients.byteConsumer(e.consumer()),
+                handler,
+                new DeadLetterPublisher(dlqProducer, e.dlq(), "test", registry),
+                registry);
     }
 
     private static LoopSettings settings(Env e) {
-        return LoopSettings.committing("test-loop", e.topic()).withPollTimeout(Duration.ofMillis(100))
-                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).withDrainTimeout(Duration.ofSeconds(5));
+        return LoopSettings.committing("test-loop", e.topic())
+                .withPollTimeout(Duration.ofMillis(100))
+                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                .withDrainTimeout(Duration.ofSeconds(5));
     }
 
     private static long committed(Env e) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, e.bootstrap()))) {
-            OffsetAndMetadata o = admin.listConsumerGroupOffsets(e.group()).partitionsToOffsetAndMetadata().get()
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(e.group())
+                    .partitionsToOffsetAndMetadata()
+                    .get()
                     .get(new TopicPartition(e.topic(), 0));
             return o == null ? 0 : o.offset();
         }
@@ -128,16 +141,26 @@ class ConsumerLoopIT {
             return null;
         };
         try (KafkaProducer<byte[], byte[]> dlq = KafkaClients.byteProducer(new HashMap<>(e.producer()));
-             ConsumerLoop loop = loop(e, settings(e), handler, dlq).start()) {
+                ConsumerLoop loop = loop(e, settings(e), handler, dlq).start()) {
             List<ConsumerRecord<byte[], byte[]>> dead = deadLetters(e, 2);
-            assertThat(dead).extracting(r -> header(r, DeadLetters.REASON)).containsExactly("not-wanted", "processing-failed");
-            assertThat(dead).extracting(r -> header(r, DeadLetters.DETAIL))
+            assertThat(dead)
+                    .extracting(r -> header(r, DeadLetters.REASON))
+                    .containsExactly("not-wanted", "processing-failed");
+            assertThat(dead)
+                    .extracting(r -> header(r, DeadLetters.DETAIL))
                     .containsExactly("the test refuses it", "IllegalStateException: a bug in the stage");
-            assertThat(dead).extracting(r -> header(r, DeadLetters.SOURCE_OFFSET)).containsExactly("1", "2");
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(committed(e)).isEqualTo(4));
+            assertThat(dead)
+                    .extracting(r -> header(r, DeadLetters.SOURCE_OFFSET))
+                    .containsExactly("1", "2");
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(committed(e)).isEqualTo(4));
             assertThat(processed).containsExactly("ok-1", "ok-2");
             assertThat(loop.live()).isTrue();
-            assertThat(registry.get("vigil.dlq.records").tag("reason", "not-wanted").counter().count()).isEqualTo(1);
+            assertThat(registry.get("vigil.dlq.records")
+                            .tag("reason", "not-wanted")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
         }
     }
 
@@ -146,18 +169,21 @@ class ConsumerLoopIT {
         Env e = env(kafka);
         send(e, "a", "b", "c");
         Map<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
-        RecordHandler handler = r -> pending.computeIfAbsent(new String(r.value(), StandardCharsets.UTF_8),
-                k -> new CompletableFuture<>());
+        RecordHandler handler = r ->
+                pending.computeIfAbsent(new String(r.value(), StandardCharsets.UTF_8), k -> new CompletableFuture<>());
         try (KafkaProducer<byte[], byte[]> dlq = KafkaClients.byteProducer(new HashMap<>(e.producer()));
-             ConsumerLoop loop = loop(e, settings(e), handler, dlq).start()) {
+                ConsumerLoop loop = loop(e, settings(e), handler, dlq).start()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> pending.size() == 3);
             pending.get("b").complete(null);
             pending.get("c").complete(null);
             // the commit interval is 1 s: a commit of "b" or "c" would show within this
-            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3)).until(() -> committed(e) == 0);
+            await().during(Duration.ofMillis(1_500))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> committed(e) == 0);
             assertThat(loop.inFlight()).isEqualTo(1);
             pending.get("a").complete(null);
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(committed(e)).isEqualTo(3));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(committed(e)).isEqualTo(3));
         }
     }
 
@@ -176,11 +202,16 @@ class ConsumerLoopIT {
             return null;
         };
         try (KafkaProducer<byte[], byte[]> dlq = KafkaClients.byteProducer(new HashMap<>(e.producer()));
-             ConsumerLoop loop = loop(e, settings(e), handler, dlq).start()) {
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(committed(e)).isEqualTo(2));
+                ConsumerLoop loop = loop(e, settings(e), handler, dlq).start()) {
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(committed(e)).isEqualTo(2));
             assertThat(attemptsOfX.get()).isEqualTo(2);
             assertThat(done).contains("x", "y");
-            assertThat(registry.get("vigil.loop.retries").tag("reason", "send").counter().count()).isEqualTo(1);
+            assertThat(registry.get("vigil.loop.retries")
+                            .tag("reason", "send")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
             assertThat(loop.live()).isTrue();
         }
     }
@@ -193,11 +224,15 @@ class ConsumerLoopIT {
             throw new OutOfMemoryError("simulated: the JVM cannot go on");
         };
         try (KafkaProducer<byte[], byte[]> dlq = KafkaClients.byteProducer(new HashMap<>(e.producer()));
-             ConsumerLoop loop = loop(e, settings(e), handler, dlq).start()) {
+                ConsumerLoop loop = loop(e, settings(e), handler, dlq).start()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> loop.failure() != null);
             assertThat(loop.live()).isFalse();
             assertThat(loop.failure()).isInstanceOf(OutOfMemoryError.class);
-            assertThat(registry.get("vigil.loop.live").tag("loop", "test-loop").gauge().value()).isZero();
+            assertThat(registry.get("vigil.loop.live")
+                            .tag("loop", "test-loop")
+                            .gauge()
+                            .value())
+                    .isZero();
             assertThat(committed(e)).isZero();
         }
     }
@@ -213,11 +248,12 @@ class ConsumerLoopIT {
         };
         LoopSettings s = settings(e).withStuckAfter(Duration.ofMillis(500));
         try (KafkaProducer<byte[], byte[]> dlq = KafkaClients.byteProducer(new HashMap<>(e.producer()));
-             ConsumerLoop loop = loop(e, s, handler, dlq).start()) {
+                ConsumerLoop loop = loop(e, s, handler, dlq).start()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> !loop.live());
             release.countDown();
             await().atMost(Duration.ofSeconds(20)).until(loop::live);
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(committed(e)).isEqualTo(1));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(committed(e)).isEqualTo(1));
         }
     }
 
@@ -237,8 +273,13 @@ class ConsumerLoopIT {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2);
         LoopSettings s = settings(e).withMaxInFlight(4);
         try (KafkaProducer<byte[], byte[]> dlq = KafkaClients.byteProducer(new HashMap<>(e.producer()));
-             ConsumerLoop loop = new ConsumerLoop(s, () -> KafkaClients.byteConsumer(c), handler,
-                     new DeadLetterPublisher(dlq, e.dlq(), "test", registry), registry).start()) {
+                ConsumerLoop loop = new ConsumerLoop(
+                                s,
+                                () -> KafkaClients.byteConsumer(c),
+                                handler,
+                                new DeadLetterPublisher(dlq, e.dlq(), "test", registry),
+                                registry)
+                        .start()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> pending.size() >= 4);
             // paused at 4 in flight (one more poll of 2 may already be under way)
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> pending.size() <= 6);

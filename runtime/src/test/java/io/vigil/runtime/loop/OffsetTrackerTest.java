@@ -1,13 +1,13 @@
 package io.vigil.runtime.loop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class OffsetTrackerTest {
     private final TopicPartition tp = new TopicPartition("t", 0);
