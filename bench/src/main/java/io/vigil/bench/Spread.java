@@ -17,8 +17,9 @@ record Spread(double median, double min, double max, double[] values) {
 
     /** Runs {@code warmups} unrecorded runs, then {@code repeats} recorded ones. */
     static Spread measure(int warmups, int repeats, DoubleSupplier run) {
+        double ignored = 0;
         for (int i = 0; i < warmups; i++) {
-            run.getAsDouble();
+            ignored += run.getAsDouble(); // warm-up: measured, not recorded
         }
         double[] v = new double[repeats];
         for (int i = 0; i < repeats; i++) {
