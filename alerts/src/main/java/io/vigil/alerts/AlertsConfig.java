@@ -4,6 +4,7 @@ import io.vigil.runtime.config.ConfigReader;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ public record AlertsConfig(
         int recent) {
 
     public static AlertsConfig from(ConfigReader r) {
-        List<URI> hooks = new java.util.ArrayList<>();
+        List<URI> hooks = new ArrayList<>();
         for (String u : r.list("VIGIL_ALERTS_WEBHOOKS", List.of())) {
             try {
                 URI uri = URI.create(u);

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.alerts.webhook.Signature;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.face.FaceBox;
+import io.vigil.api.serde.JsonSerde;
 import io.vigil.api.topic.DeadLetters;
 import io.vigil.api.topic.TopicSetup;
 import io.vigil.api.topic.VigilTopics;
@@ -26,10 +27,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,11 +44,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 @ExtendWith(EmbeddedKafkaExtension.class)
@@ -84,7 +89,7 @@ class AlertsIT {
                 ex.sendResponseHeaders(status, -1);
                 ex.close();
             });
-            server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+            server.setExecutor(Executors.newFixedThreadPool(4));
             server.start();
         }
 
@@ -220,8 +225,8 @@ class AlertsIT {
                 AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_WEBHOOKS", receiver.url()), registry, http);
                 KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
                         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrap()),
-                        new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
             stage.start();
             byte[] gate = "gate".getBytes(StandardCharsets.UTF_8);
             String crlf = json.replace(good.alertId(), good.alertId() + "\\r\\nX-Injected: 1");
@@ -259,7 +264,7 @@ class AlertsIT {
     void aReceiverDownPastTheRetryBudgetSendsTheAlertToTheDeadLetterTopic(EmbeddedKafka kafka) throws Exception {
         Env env = env(kafka, "al2.");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        String down = "http://127.0.0.1:" + io.vigil.broker.EmbeddedKafka.freePort() + "/hook";
+        String down = "http://127.0.0.1:" + EmbeddedKafka.freePort() + "/hook";
         try (HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
                 AlertsStage stage = env.stage(
                         Map.of("VIGIL_ALERTS_WEBHOOKS", down, "VIGIL_ALERTS_ATTEMPTS", "3"), registry, http)) {
@@ -315,7 +320,7 @@ class AlertsIT {
                     beforeRestart, receiver.alertIds.size(), alerts.length);
             assertThat(Set.copyOf(receiver.alertIds))
                     .containsExactlyInAnyOrder(
-                            java.util.Arrays.stream(alerts).map(Alert::alertId).toArray(String[]::new));
+                            Arrays.stream(alerts).map(Alert::alertId).toArray(String[]::new));
         }
     }
 
@@ -376,16 +381,13 @@ class AlertsIT {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(recent.statusCode()).isEqualTo(200);
-            assertThat(io.vigil.api.serde.JsonSerde.MAPPER
-                            .readTree(recent.body())
-                            .size())
-                    .isEqualTo(2);
+            assertThat(JsonSerde.MAPPER.readTree(recent.body()).size()).isEqualTo(2);
             HttpResponse<String> door = client.send(
                     HttpRequest.newBuilder(URI.create(base + "/alerts/recent?limit=10&camera=door"))
                             .header("Authorization", "Bearer t0ken")
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
-            var doorAlerts = io.vigil.api.serde.JsonSerde.MAPPER.readTree(door.body());
+            var doorAlerts = JsonSerde.MAPPER.readTree(door.body());
             assertThat(doorAlerts.size()).isEqualTo(2);
             assertThat(doorAlerts.get(0).get("alertId").asText())
                     .as("newest first")
@@ -399,7 +401,7 @@ class AlertsIT {
     static Thread sse(HttpClient client, String url, String token, List<String> ids) {
         Thread t = new Thread(() -> {
             try {
-                HttpResponse<java.io.InputStream> r = client.send(
+                HttpResponse<InputStream> r = client.send(
                         HttpRequest.newBuilder(URI.create(url))
                                 .header("Authorization", "Bearer " + token)
                                 .build(),

@@ -3,7 +3,9 @@ package io.vigil.alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.api.serde.JsonSerde;
+import io.vigil.broker.EmbeddedKafka;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +33,7 @@ final class Browser implements AutoCloseable {
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
     Browser(Path profile) throws Exception {
-        int port = io.vigil.broker.EmbeddedKafka.freePort();
+        int port = EmbeddedKafka.freePort();
         List<String> cmd = new ArrayList<>(List.of(
                 CHROMIUM.toString(),
                 "--headless",
@@ -65,7 +67,7 @@ final class Browser implements AutoCloseable {
                         wsUrl = t.get("webSocketDebuggerUrl").asText();
                     }
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 Thread.sleep(200);
             }
         }
@@ -90,7 +92,7 @@ final class Browser implements AutoCloseable {
                                         f.complete(msg);
                                     }
                                 }
-                            } catch (java.io.IOException ignored) {
+                            } catch (IOException ignored) {
                                 // not for us
                             }
                             buf.setLength(0);

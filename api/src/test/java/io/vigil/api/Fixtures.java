@@ -5,6 +5,7 @@ import io.vigil.api.face.FaceBox;
 import io.vigil.api.face.FrameFaces;
 import io.vigil.api.frame.Frame;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -33,7 +34,7 @@ public final class Fixtures {
     }
 
     public static FrameFaces frameFaces(int faceCount) {
-        List<Face> faces = new java.util.ArrayList<>();
+        List<Face> faces = new ArrayList<>();
         for (int i = 0; i < faceCount; i++) {
             float[] lm = new float[10];
             for (int j = 0; j < 10; j++) {

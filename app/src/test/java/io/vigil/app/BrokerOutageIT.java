@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -145,7 +146,7 @@ class BrokerOutageIT {
 
     private static long captured(String alertJson) {
         int i = alertJson.indexOf("\"capturedAt\":\"");
-        return java.time.Instant.parse(alertJson.substring(i + 14, alertJson.indexOf('"', i + 14)))
+        return Instant.parse(alertJson.substring(i + 14, alertJson.indexOf('"', i + 14)))
                 .toEpochMilli();
     }
 }

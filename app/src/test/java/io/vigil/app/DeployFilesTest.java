@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +36,7 @@ class DeployFilesTest {
 
     /** Every PromQL expression of every panel, as "dashboard / panel -> expr". */
     static Map<String, String> panelQueries() throws IOException {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         for (Path d : dashboards()) {
             JsonNode dash = JSON.readTree(d.toFile());
             for (JsonNode p : dash.get("panels")) {

@@ -49,13 +49,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 /**
  * The whole pipeline (real broker, a real RTSP camera, the real models, a real webhook receiver, an enrolled
@@ -184,7 +188,7 @@ class HostileInputIT {
                 expected.put("cam-bomb", "size-mismatch");
 
                 float[] loud = new float[512];
-                java.util.Arrays.fill(loud, 10f); // norm 226
+                Arrays.fill(loud, 10f); // norm 226
                 send(
                         p,
                         topics.faces.name(),
@@ -212,8 +216,8 @@ class HostileInputIT {
                         "John",
                         0.9,
                         0.4,
-                        java.time.Instant.ofEpochMilli(now),
-                        java.time.Instant.ofEpochMilli(now),
+                        Instant.ofEpochMilli(now),
+                        Instant.ofEpochMilli(now),
                         0,
                         1,
                         new FaceBox(1, 1, 2, 2),
@@ -334,7 +338,7 @@ class HostileInputIT {
                     topics.watchlist.name())) {
                 for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, topic)) {
                     String text = (r.value() == null ? "" : new String(r.value(), StandardCharsets.ISO_8859_1))
-                            + java.util.stream.StreamSupport.stream(r.headers().spliterator(), false)
+                            + StreamSupport.stream(r.headers().spliterator(), false)
                                     .map(h -> new String(h.value(), StandardCharsets.ISO_8859_1))
                                     .collect(Collectors.joining());
                     assertThat(text).as(topic).doesNotContain(CAMERA_PASSWORD).doesNotContain(HOSTILE_PASSWORD);
@@ -413,7 +417,7 @@ class HostileInputIT {
     }
 
     static float[] unit(int dim, long seed) {
-        java.util.Random r = new java.util.Random(seed);
+        Random r = new Random(seed);
         float[] v = new float[dim];
         double n = 0;
         for (int i = 0; i < dim; i++) {

@@ -8,15 +8,19 @@ import io.vigil.app.pipeline.Pipeline;
 import io.vigil.app.pipeline.Settings;
 import io.vigil.app.pipeline.StageKind;
 import io.vigil.runtime.config.ConfigReader;
+import io.vigil.runtime.lifecycle.Stage;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -59,9 +63,9 @@ class PipelineIT {
         Settings settings =
                 Settings.load(new ConfigReader(Map.of("VIGIL_HOME", home.toString(), "VIGIL_HTTP_PORT", "0")));
         try (Pipeline first = Pipeline.start(settings, StageKind.ALL, true)) {
-            org.awaitility.Awaitility.await()
-                    .atMost(java.time.Duration.ofSeconds(60))
-                    .until(() -> first.stages().stream().allMatch(io.vigil.runtime.lifecycle.Stage::ready));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> first.stages().stream().allMatch(Stage::ready));
             VigilCommandTest.run(
                     "camera",
                     "add",
@@ -72,17 +76,17 @@ class PipelineIT {
                     "--bootstrap",
                     first.bootstrap());
         }
-        byte[] meta = java.nio.file.Files.readAllBytes(home.resolve("kafka/log/meta.properties"));
+        byte[] meta = Files.readAllBytes(home.resolve("kafka/log/meta.properties"));
         try (Pipeline second = Pipeline.start(settings, StageKind.ALL, true)) {
             assertThat(VigilCommandTest.run("camera", "ls", "--bootstrap", second.bootstrap())
                             .out())
                     .contains("kept");
             // a session timeout is 45 s: a matcher that had to wait for its previous member would miss this bound
-            org.awaitility.Awaitility.await()
-                    .atMost(java.time.Duration.ofSeconds(35))
-                    .until(() -> second.stages().stream().allMatch(io.vigil.runtime.lifecycle.Stage::ready));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(35))
+                    .until(() -> second.stages().stream().allMatch(Stage::ready));
         }
-        assertThat(java.nio.file.Files.readAllBytes(home.resolve("kafka/log/meta.properties")))
+        assertThat(Files.readAllBytes(home.resolve("kafka/log/meta.properties")))
                 .isEqualTo(meta);
     }
 

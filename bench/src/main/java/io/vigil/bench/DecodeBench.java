@@ -11,6 +11,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerScope;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -34,7 +35,7 @@ final class DecodeBench {
     static Result run(Path file, double fps, boolean keyframesOnly, int jpegQuality)
             throws FrameSource.StreamException {
         CameraSpec spec = new CameraSpec("bench", "file://" + file.toAbsolutePath(), fps, 0, keyframesOnly, Map.of());
-        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        var bean = ManagementFactory.getThreadMXBean();
         long cpu0 = bean.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         long decoded = 0;

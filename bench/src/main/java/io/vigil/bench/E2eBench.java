@@ -1,5 +1,6 @@
 package io.vigil.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.api.alert.Alert;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -100,7 +102,7 @@ final class E2eBench implements Callable<Integer> {
                 720,
                 25,
                 home.resolve("clip.h264"));
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         List<Step> steps = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(home.resolve("kafka"))) {
             for (int n : cameras) {
@@ -125,8 +127,7 @@ final class E2eBench implements Callable<Integer> {
         return 0;
     }
 
-    private Step measure(int n, EmbeddedKafka kafka, Path home, Path clip, com.sun.management.OperatingSystemMXBean os)
-            throws Exception {
+    private Step measure(int n, EmbeddedKafka kafka, Path home, Path clip, OperatingSystemMXBean os) throws Exception {
         String prefix = "bench" + n + ".";
         Settings settings = Settings.load(new ConfigReader(Map.of(
                 "VIGIL_HOME",
@@ -347,6 +348,6 @@ final class E2eBench implements Callable<Integer> {
             g.drawString(names[k], right - 60, top + 15 + 16 * k);
         }
         g.dispose();
-        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        ImageIO.write(img, "png", png.toFile());
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.vigil.app.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +49,7 @@ final class IngestBench implements Callable<Integer> {
     private record Run(double fps, double cpuPerVideoSecond) {}
 
     private Run run(Path f, boolean keyframesOnly) {
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try {
             long cpu0 = os.getProcessCpuTime();
             DecodeBench.Result r = DecodeBench.run(f, fps, keyframesOnly, 80);

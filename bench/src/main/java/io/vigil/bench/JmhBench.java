@@ -3,6 +3,7 @@ package io.vigil.bench;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,8 +33,8 @@ final class JmhBench implements Callable<Integer> {
             o.warmupIterations(1)
                     .measurementIterations(2)
                     .forks(1)
-                    .warmupTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(300))
-                    .measurementTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(300));
+                    .warmupTime(TimeValue.milliseconds(300))
+                    .measurementTime(TimeValue.milliseconds(300));
         }
         new Runner(o.build()).run();
         return 0;

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ class InferenceStageIT {
             byte[] unknownVersion = frames.encode(new Frame("cam-c", 0, 1, 2, 2, new byte[4]));
             unknownVersion[0] = 9;
             send(producer, topics.frames.name(), "cam-c", unknownVersion);
-            byte[] truncated = java.util.Arrays.copyOf(frames.encode(new Frame("cam-c", 0, 1, 512, 512, grace)), 40);
+            byte[] truncated = Arrays.copyOf(frames.encode(new Frame("cam-c", 0, 1, 512, 512, grace)), 40);
             send(producer, topics.frames.name(), "cam-c", truncated);
             send(
                     producer,

@@ -1,6 +1,5 @@
 package io.vigil.ingest;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vigil.api.camera.CameraStatus;
@@ -9,6 +8,7 @@ import io.vigil.api.topic.VigilTopics;
 import io.vigil.ingest.camera.CameraDirectory;
 import io.vigil.ingest.camera.CameraFleet;
 import io.vigil.ingest.camera.CameraStatusReporter;
+import io.vigil.ingest.camera.FleetMetrics;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
 import io.vigil.runtime.kafka.KafkaClients;
@@ -97,11 +97,11 @@ public final class IngestStage implements Stage {
                 reporter,
                 registry,
                 clock);
-        Counter invalid = Counter.builder("vigil.ingest.cameras.invalid")
-                .description("Camera records refused: unreadable, or a URL this deployment does not allow")
-                .register(registry);
+        FleetMetrics fleetMetrics = new FleetMetrics(() -> fleet.cameras().size());
+        fleetMetrics.bindTo(registry);
+        resources.add(fleetMetrics);
         CameraDirectory directory = new CameraDirectory(
-                topics.cameras.valueSerde().deserializer(), config.policy(), fleet, reporter, invalid);
+                topics.cameras.valueSerde().deserializer(), config.policy(), fleet, reporter, fleetMetrics.invalid());
 
         Map<String, Object> c = KafkaClients.consumer(common, "vigil-ingest", GROUP);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");

@@ -24,24 +24,34 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Ingest against real GStreamer RTSP cameras and the real broker. */
 @ExtendWith(EmbeddedKafkaExtension.class)
@@ -105,7 +115,7 @@ class IngestIT {
             }
         }
 
-        <V> KafkaConsumer<String, V> reader(String topic, org.apache.kafka.common.serialization.Deserializer<V> d) {
+        <V> KafkaConsumer<String, V> reader(String topic, Deserializer<V> d) {
             KafkaConsumer<String, V> c = new KafkaConsumer<>(
                     Map.of(
                             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -114,7 +124,7 @@ class IngestIT {
                             "reader-" + UUID.randomUUID(),
                             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                             "earliest"),
-                    new org.apache.kafka.common.serialization.StringDeserializer(),
+                    new StringDeserializer(),
                     d);
             c.subscribe(List.of(topic));
             return c;
@@ -260,8 +270,7 @@ class IngestIT {
             // TCP buffers on both ends still hold a few seconds of video after SIGSTOP; the stall counts from when
             // data stops arriving, and must be declared within the 2 s timeout of that (plus scheduling slack)
             System.out.printf("stall reported %d ms after SIGSTOP: %s%n", stall.atMs() - stalledAt, stall.reason());
-            java.util.regex.Matcher waited =
-                    java.util.regex.Pattern.compile("no data for (\\d+) ms").matcher(stall.reason());
+            Matcher waited = Pattern.compile("no data for (\\d+) ms").matcher(stall.reason());
             assertThat(waited.find()).as(stall.reason()).isTrue();
             assertThat(Long.parseLong(waited.group(1))).isBetween(1_800L, 3_000L);
             assertThat(stall.atMs() - stalledAt).isLessThan(15_000);
@@ -298,15 +307,14 @@ class IngestIT {
     void camerasThisDeploymentDoesNotAllowAreNeverOpenedAndSecretsNeverShown(EmbeddedKafka kafka) throws Exception {
         Env env = env(kafka, "ing3.");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        List<java.net.Socket> accepted = new CopyOnWriteArrayList<>();
-        try (java.net.ServerSocket listener =
-                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread acceptor = new Thread(() -> {
                 try {
                     while (true) {
                         accepted.add(listener.accept());
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // closed
                 }
             });
@@ -337,9 +345,8 @@ class IngestIT {
                     KafkaConsumer<String, CameraStatus> st = env.reader(
                             env.topics().cameraStatus.name(),
                             env.topics().cameraStatus.valueSerde().deserializer());
-                    KafkaConsumer<String, byte[]> dl = env.reader(
-                            env.topics().dlq.name(),
-                            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                    KafkaConsumer<String, byte[]> dl =
+                            env.reader(env.topics().dlq.name(), new ByteArrayDeserializer())) {
                 ingest.start();
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     st.poll(Duration.ofMillis(100)).forEach(r -> statuses.add(r.value()));
@@ -353,7 +360,7 @@ class IngestIT {
                             .extracting(ConsumerRecord::key)
                             .contains("local-ip", "local-int", "metadata", "a-file", "listener", "docker");
                 });
-                Map<String, String> reasons = new java.util.HashMap<>();
+                Map<String, String> reasons = new HashMap<>();
                 statuses.stream()
                         .filter(s -> s.state() == CameraState.FAILED)
                         .forEach(s -> reasons.put(s.cameraId(), s.reason()));
@@ -388,16 +395,15 @@ class IngestIT {
     @Test
     void removingACameraWhoseServerStallsStopsItAtOnceNotAfterTheTimeout(EmbeddedKafka kafka) throws Exception {
         Env env = env(kafka, "ing4.");
-        try (java.net.ServerSocket silent =
-                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             // accepts the connection and never answers: FFmpeg waits in its RTSP handshake
             Thread t = new Thread(() -> {
                 try {
-                    List<java.net.Socket> held = new ArrayList<>();
+                    List<Socket> held = new ArrayList<>();
                     while (true) {
                         held.add(silent.accept());
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // closed
                 }
             });

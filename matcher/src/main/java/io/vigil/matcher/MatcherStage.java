@@ -2,6 +2,7 @@ package io.vigil.matcher;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.matcher.index.FlatIndex;
 import io.vigil.matcher.stream.MatcherMetrics;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Locale;
 import java.util.Properties;
 
 /** The matcher stage: the topology run by Kafka Streams, exactly once. */
@@ -48,7 +50,7 @@ public final class MatcherStage implements Stage {
         DeadLetterPublisher dlq = new DeadLetterPublisher(dlqProducer, topics.dlq.name(), "matcher", registry);
         LOG.info(
                 "Matcher index: {} (exact up to {} embeddings, {} candidates re-ranked, sketch pass on {} thread(s))",
-                config.index().mode().name().toLowerCase(java.util.Locale.ROOT),
+                config.index().mode().name().toLowerCase(Locale.ROOT),
                 config.index().exactLimit(),
                 config.index().candidates(),
                 config.index().threads());
@@ -63,8 +65,7 @@ public final class MatcherStage implements Stage {
         streams.setStateListener((now, before) -> LOG.info("Matcher {} -> {}", before, now));
         // state-store meters carry a store-type tag key that differs between RocksDB and in-memory stores, which
         // Prometheus cannot hold under one name: keep the thread, task and client meters only
-        registry.config()
-                .meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyNameStartsWith("kafka.stream.state"));
+        registry.config().meterFilter(MeterFilter.denyNameStartsWith("kafka.stream.state"));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
     }

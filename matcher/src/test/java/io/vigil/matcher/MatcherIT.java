@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -139,10 +140,7 @@ class MatcherIT {
         return new FrameFaces(camera, seq, now, now, 640, 480, fs);
     }
 
-    private static <K, V> KafkaProducer<K, V> producer(
-            EmbeddedKafka kafka,
-            org.apache.kafka.common.serialization.Serializer<K> k,
-            org.apache.kafka.common.serialization.Serializer<V> v) {
+    private static <K, V> KafkaProducer<K, V> producer(EmbeddedKafka kafka, Serializer<K> k, Serializer<V> v) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), k, v);
     }
 

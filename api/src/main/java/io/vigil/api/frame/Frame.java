@@ -2,6 +2,7 @@ package io.vigil.api.frame;
 
 import io.vigil.api.Ids;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -31,12 +32,12 @@ public record Frame(String cameraId, long sequence, long captureTimeMs, int widt
                 && captureTimeMs == f.captureTimeMs
                 && width == f.width
                 && height == f.height
-                && java.util.Arrays.equals(jpeg, f.jpeg);
+                && Arrays.equals(jpeg, f.jpeg);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(cameraId, sequence, captureTimeMs, width, height) * 31 + java.util.Arrays.hashCode(jpeg);
+        return Objects.hash(cameraId, sequence, captureTimeMs, width, height) * 31 + Arrays.hashCode(jpeg);
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -37,7 +38,7 @@ public abstract class WireSerde<T> implements Serde<T>, Serializer<T>, Deseriali
     }
 
     @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+    public void configure(Map<String, ?> configs, boolean isKey) {
         // nothing to configure
     }
 

@@ -5,6 +5,7 @@ import io.vigil.api.Ids;
 import io.vigil.api.Text;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -71,7 +72,7 @@ public record WatchlistEntry(
             norm = Math.sqrt(norm);
             if (Math.abs(norm - 1) > NORM_TOLERANCE) {
                 throw new IllegalArgumentException("person '" + personId + "' has an embedding of length "
-                        + String.format(java.util.Locale.ROOT, "%.3f", norm)
+                        + String.format(Locale.ROOT, "%.3f", norm)
                         + "; embeddings must be unit vectors (enrol with vigil watchlist add)");
             }
         }

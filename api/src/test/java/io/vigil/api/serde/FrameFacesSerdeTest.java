@@ -7,6 +7,7 @@ import io.vigil.api.Fixtures;
 import io.vigil.api.face.FrameFaces;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 class FrameFacesSerdeTest {
@@ -49,7 +50,7 @@ class FrameFacesSerdeTest {
 
     @Test
     void rejectsRandomBytes() {
-        byte[] junk = "not a faces record at all, just text".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] junk = "not a faces record at all, just text".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> serde.decode(junk)).isInstanceOf(WireFormatException.class);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -96,7 +97,7 @@ class JsonSerdeTest {
         assertThat(json.get("capturedAt").asText()).isEqualTo("2026-11-28T09:00:00.120Z");
         assertThat(json.get("thumbnail").asText()).isEqualTo("/9gBAg==");
 
-        ((com.fasterxml.jackson.databind.node.ObjectNode) json).remove("personId");
+        ((ObjectNode) json).remove("personId");
         Set<ValidationMessage> errors = schema.validate(json);
         assertThat(errors).extracting(ValidationMessage::getMessage).anyMatch(m -> m.contains("personId"));
     }

@@ -3,6 +3,7 @@ package io.vigil.api.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.api.Fixtures;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.camera.CameraSpec;
@@ -149,8 +150,7 @@ class SerdeFuzzTest {
             if (!(c.serde() instanceof JsonSerde<?>)) {
                 continue;
             }
-            var tree = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    JsonSerde.MAPPER.readTree(c.samples().get(0));
+            var tree = (ObjectNode) JsonSerde.MAPPER.readTree(c.samples().get(0));
             List<String> fields = new ArrayList<>();
             tree.fieldNames().forEachRemaining(fields::add);
             for (String field : fields) {

@@ -27,7 +27,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         throw new UserException(
                 "the benchmarks are not in this jar: run './vigil bench " + String.join(" ", args)
-                        + "' from the source tree, or java -cp vigil.jar:vigil-bench.jar io.vigil.bench.Bench ...",
+                        + "' from the source tree, or java -cp vigil.jar:vigil-bench.jar Bench ...",
                 2);
     }
 }

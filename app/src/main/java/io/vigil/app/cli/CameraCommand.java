@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -179,7 +180,7 @@ final class CameraCommand implements Runnable {
                     "%-16s %-44s %-12s %8s %8s %9s  %s%n",
                     "ID", "URL", "STATE", "IN FPS", "OUT FPS", "LAST AGE", "LAST ERROR");
             cameras.values().stream()
-                    .sorted(java.util.Comparator.comparing(CameraSpec::id))
+                    .sorted(Comparator.comparing(CameraSpec::id))
                     .forEach(c -> {
                         CameraStatus st = status.get(c.id());
                         String age = st == null || st.lastFrameAtMs() == 0

@@ -1,5 +1,6 @@
 package io.vigil.app.cli;
 
+import io.vigil.api.Secrets;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.camera.CameraSpec;
 import io.vigil.app.UserException;
@@ -102,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
                 "%nVigil demo running.%n  camera:      demo-cam  %s%n  watchlist:   %d people%n"
                         + "  alerts page: http://127.0.0.1:%d/%n  metrics:     http://127.0.0.1:%d/metrics%n"
                         + "  Kafka:       %s (data in %s)%nAlerts appear below as they happen. Ctrl-C stops everything.%n%n",
-                io.vigil.api.Secrets.maskUrl(url),
+                Secrets.maskUrl(url),
                 enrolled,
                 pipeline.httpPort(),
                 pipeline.httpPort(),

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -230,7 +231,7 @@ final class WatchlistCommand implements Runnable {
                     Duration.ofSeconds(30));
             out.printf("%-20s %-24s %6s %9s  %s%n", "ID", "NAME", "PHOTOS", "THRESHOLD", "ENROLLED");
             people.values().stream()
-                    .sorted(java.util.Comparator.comparing(WatchlistEntry::personId))
+                    .sorted(Comparator.comparing(WatchlistEntry::personId))
                     .forEach(e -> out.printf(
                             Locale.ROOT,
                             "%-20s %-24s %6d %9s  %s%n",

@@ -6,6 +6,7 @@ import io.vigil.ingest.IngestStage;
 import io.vigil.matcher.MatcherStage;
 import io.vigil.runtime.lifecycle.Stage;
 
+import java.time.Clock;
 import java.util.Optional;
 
 /** Builds each stage from its configuration: the one place that knows every stage's constructor. */
@@ -20,7 +21,7 @@ final class StageFactory {
             }
             case INGEST -> {
                 return Optional.of(new IngestStage(
-                        s.common(), s.ingest(), context.topics(), context.registry(), java.time.Clock.systemUTC()));
+                        s.common(), s.ingest(), context.topics(), context.registry(), Clock.systemUTC()));
             }
             case MATCHER -> {
                 return Optional.of(new MatcherStage(s.common(), s.matcher(), context.topics(), context.registry()));
@@ -32,7 +33,7 @@ final class StageFactory {
                         context.topics(),
                         context.registry(),
                         context.http(),
-                        java.time.Clock.systemUTC()));
+                        Clock.systemUTC()));
             }
             default -> throw new IllegalArgumentException("not a single stage: " + kind);
         }

@@ -1,6 +1,7 @@
 package io.vigil.app.pipeline;
 
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
 /** What {@code vigil run} can run. */
@@ -27,6 +28,6 @@ public enum StageKind {
     }
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

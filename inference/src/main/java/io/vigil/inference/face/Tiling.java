@@ -2,6 +2,7 @@ package io.vigil.inference.face;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Detection regions of a frame: always the whole frame (big faces), plus an overlapping grid of tiles for frames
@@ -17,7 +18,7 @@ public record Tiling(int cols, int rows, double overlap) {
 
     /** Parses {@code auto}, {@code off} or {@code CxR} such as {@code 2x2}. */
     public static Tiling parse(String s) {
-        String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+        String v = s.trim().toLowerCase(Locale.ROOT);
         if (v.equals("auto")) {
             return AUTO;
         }

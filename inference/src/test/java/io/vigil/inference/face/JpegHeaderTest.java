@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Random;
 
 class JpegHeaderTest {
@@ -30,7 +31,7 @@ class JpegHeaderTest {
     void neverFailsOtherwiseOnTruncatedOrRandomBytes() throws Exception {
         byte[] real = FaceFixtures.bytes("misc/grace_hopper_512x512.jpg");
         for (int n = 0; n < 700; n++) {
-            byte[] cut = java.util.Arrays.copyOf(real, n);
+            byte[] cut = Arrays.copyOf(real, n);
             try {
                 assertThat(JpegHeader.read(cut)).isEqualTo(new JpegHeader(512, 512));
             } catch (CorruptImageException e) {

@@ -1,6 +1,5 @@
 package io.vigil.ingest.camera;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.api.camera.CameraSpec;
 import io.vigil.ingest.IngestConfig;
@@ -26,7 +25,6 @@ public final class CameraFleet implements AutoCloseable {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<String, CameraRunner> running = new ConcurrentHashMap<>();
-    private final Gauge active;
 
     public CameraFleet(
             IngestConfig config,
@@ -39,9 +37,6 @@ public final class CameraFleet implements AutoCloseable {
         this.status = status;
         this.registry = registry;
         this.clock = clock;
-        this.active = Gauge.builder("vigil.ingest.cameras.active", running, Map::size)
-                .description("Cameras this worker decodes")
-                .register(registry);
     }
 
     public synchronized void reconcile(Map<String, CameraSpec> want) {
@@ -91,6 +86,5 @@ public final class CameraFleet implements AutoCloseable {
     public synchronized void close() {
         stopAll(List.copyOf(running.values()));
         running.clear();
-        registry.remove(active);
     }
 }

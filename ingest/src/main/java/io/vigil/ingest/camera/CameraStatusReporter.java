@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -43,7 +44,7 @@ public final class CameraStatusReporter {
     public void report(String camera, CameraState state, String rawReason) {
         String reason = Secrets.maskText(rawReason);
         Rates r = rates.computeIfAbsent(camera, k -> new Rates());
-        if (r.state == state && java.util.Objects.equals(r.reason, reason) && state != CameraState.CONNECTING) {
+        if (r.state == state && Objects.equals(r.reason, reason) && state != CameraState.CONNECTING) {
             return;
         }
         r.state = state;

@@ -17,6 +17,7 @@ import io.vigil.matcher.MatcherConfig;
 import io.vigil.matcher.Vectors;
 import io.vigil.matcher.index.FlatIndex;
 import io.vigil.matcher.index.IndexSettings;
+import io.vigil.matcher.index.Match;
 import io.vigil.matcher.index.VectorIndex;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -37,10 +38,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 class MatcherTopologyTest {
     private static final long T0 = 1_700_000_000_000L;
@@ -54,7 +58,7 @@ class MatcherTopologyTest {
     private TestInputTopic<String, WatchlistEntry> watchlist;
     private TestOutputTopic<String, Alert> alerts;
     private TestOutputTopic<byte[], byte[]> dlq;
-    private final List<String> watchlistDeadLetters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> watchlistDeadLetters = new CopyOnWriteArrayList<>();
     private final MockProducer<byte[], byte[]> errorsProducer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
 
@@ -115,7 +119,7 @@ class MatcherTopologyTest {
     }
 
     private void sight(String camera, long seq, long captureTime, float[]... embeddings) {
-        List<Face> fs = new java.util.ArrayList<>();
+        List<Face> fs = new ArrayList<>();
         for (float[] e : embeddings) {
             fs.add(new Face(
                     new FaceBox(10, 20, 90, 120), new float[10], 0.99f, e, new byte[] {(byte) 0xff, (byte) 0xd8}));
@@ -220,8 +224,8 @@ class MatcherTopologyTest {
     @Test
     void malformedInputGoesToTheDeadLetterTopicAndIsCounted() {
         faces.pipeInput("gate", "not faces".getBytes(StandardCharsets.UTF_8));
-        byte[] truncated = java.util.Arrays.copyOf(
-                new FrameFacesSerde().encode(new FrameFaces("gate", 1, T0, T0, 10, 10, List.of())), 20);
+        byte[] truncated =
+                Arrays.copyOf(new FrameFacesSerde().encode(new FrameFaces("gate", 1, T0, T0, 10, 10, List.of())), 20);
         faces.pipeInput("gate", truncated);
         sight("gate", 2, T0, Vectors.random(128, random));
         sight("gate", 3, T0, Vectors.withSimilarity(jane, 0.9, random));
@@ -340,8 +344,8 @@ class MatcherTopologyTest {
         }
 
         @Override
-        public io.vigil.matcher.index.Match search(float[] query) {
-            if (java.util.Arrays.equals(query, poison)) {
+        public Match search(float[] query) {
+            if (Arrays.equals(query, poison)) {
                 throw new IllegalStateException("index corrupted");
             }
             return delegate.search(query);
