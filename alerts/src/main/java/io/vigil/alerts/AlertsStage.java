@@ -8,6 +8,7 @@ import io.vigil.alerts.webhook.WebhookSender;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
+import io.vigil.runtime.kafka.KafkaAccess;
 import io.vigil.runtime.kafka.KafkaClients;
 import io.vigil.runtime.lifecycle.Stage;
 import io.vigil.runtime.loop.ConsumerLoop;
@@ -93,7 +94,8 @@ public final class AlertsStage implements Stage {
                         },
                         dispatcher,
                         dlq,
-                        registry)
+                        registry,
+                        t -> KafkaAccess.refusal(t, common, "Read"))
                 .start();
         LOG.info(
                 "Alerts started: {} webhook(s), stream and page on the HTTP port{}",

@@ -8,6 +8,7 @@ import io.vigil.inference.worker.FrameBatcher;
 import io.vigil.inference.worker.InferenceMetrics;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
+import io.vigil.runtime.kafka.KafkaAccess;
 import io.vigil.runtime.kafka.KafkaClients;
 import io.vigil.runtime.lifecycle.Stage;
 import io.vigil.runtime.loop.ConsumerLoop;
@@ -97,7 +98,8 @@ public final class InferenceStage implements Stage {
                     },
                     batcher,
                     dlq,
-                    registry));
+                    registry,
+                    t -> KafkaAccess.refusal(t, common, "Read")));
         }
         loops.forEach(ConsumerLoop::start);
         LOG.info(

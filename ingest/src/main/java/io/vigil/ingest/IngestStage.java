@@ -11,6 +11,7 @@ import io.vigil.ingest.camera.CameraStatusReporter;
 import io.vigil.ingest.camera.FleetMetrics;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
+import io.vigil.runtime.kafka.KafkaAccess;
 import io.vigil.runtime.kafka.KafkaClients;
 import io.vigil.runtime.lifecycle.Stage;
 import io.vigil.runtime.loop.ConsumerLoop;
@@ -117,7 +118,8 @@ public final class IngestStage implements Stage {
                         },
                         directory,
                         dlq,
-                        registry)
+                        registry,
+                        t -> KafkaAccess.refusal(t, common, "Read"))
                 .start();
         ticker.scheduleAtFixedRate(reporter::reportRates, 5, 5, TimeUnit.SECONDS);
     }

@@ -75,6 +75,9 @@ public final class MatcherStage implements Stage {
             throw new IllegalStateException("no Kafka bootstrap servers: set VIGIL_KAFKA_BOOTSTRAP or --bootstrap");
         }
         Properties p = new Properties();
+        // unprefixed client settings reach every client Kafka Streams makes: main, restore and global consumers,
+        // producers, admin
+        p.putAll(common.kafka());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrap());
         p.put(StreamsConfig.CLIENT_ID_CONFIG, config.applicationId() + "-" + common.instanceId());

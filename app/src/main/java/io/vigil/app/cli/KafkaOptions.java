@@ -1,10 +1,19 @@
 package io.vigil.app.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.vigil.app.UserException;
 import io.vigil.app.pipeline.Settings;
+import io.vigil.runtime.kafka.KafkaAccess;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
+
+import java.time.Duration;
 
 /** The {@code --bootstrap} option shared by every command that talks to Kafka. */
 public final class KafkaOptions {
+    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(8);
+
     @Option(
             names = "--bootstrap",
             paramLabel = "HOST:PORT[,...]",
@@ -12,10 +21,20 @@ public final class KafkaOptions {
                     "Kafka bootstrap servers (default: VIGIL_KAFKA_BOOTSTRAP; demo and 'run all' start an embedded broker when neither is set)")
     String bootstrap;
 
-    /** The settings from the environment with --bootstrap applied; a user error when no Kafka is given at all. */
+    /**
+     * The settings from the environment with --bootstrap applied, once Kafka has answered: a user error (one line
+     * naming the address and the fix, within about 10 s) when no Kafka is given, reachable or willing.
+     */
     Settings settings() {
         Settings s = Settings.fromEnvironment().withBootstrap(bootstrap);
         s.requireBootstrap();
+        // a command prints its own one-line reason; the Kafka client's reconnect warnings would only bury it
+        ((Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.ERROR);
+        try {
+            KafkaAccess.check(s.common(), CHECK_TIMEOUT);
+        } catch (KafkaAccess.UnavailableException e) {
+            throw new UserException(e.getMessage(), 1);
+        }
         return s;
     }
 }

@@ -5,6 +5,7 @@ import io.vigil.api.topic.TopicSetup;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.app.UserException;
 import io.vigil.broker.EmbeddedKafka;
+import io.vigil.runtime.kafka.KafkaAccess;
 import io.vigil.runtime.kafka.KafkaClients;
 import io.vigil.runtime.lifecycle.Stage;
 import io.vigil.runtime.lifecycle.StageGroup;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,6 +66,11 @@ public final class Pipeline implements AutoCloseable {
                 settings = settings.withBootstrap(kafka.bootstrapServers());
             }
             VigilTopics topics = settings.topics();
+            try {
+                KafkaAccess.check(settings.common(), Duration.ofSeconds(15));
+            } catch (KafkaAccess.UnavailableException e) {
+                throw new UserException(e.getMessage(), 1);
+            }
             setUpTopics(settings, topics);
             PrometheusMeterRegistry registry =
                     Metrics.prometheus(kind.label(), settings.common().instanceId());

@@ -1,12 +1,19 @@
 package io.vigil.runtime.config;
 
 import io.vigil.api.frame.CaptureWindow;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Settings every Vigil service shares.
@@ -20,6 +27,8 @@ import java.time.Duration;
  * @param httpPort          its port; 0 picks a free one
  * @param home              where the demo keeps its broker data and state stores
  * @param captureWindow     the capture times inference and the matcher accept
+ * @param kafka             Kafka client settings for every client of this process ({@code VIGIL_KAFKA_} + the
+ *                          setting's name in capitals with underscores, e.g. {@code VIGIL_KAFKA_SECURITY_PROTOCOL})
  */
 public record CommonConfig(
         String bootstrap,
@@ -29,7 +38,28 @@ public record CommonConfig(
         String httpHost,
         int httpPort,
         Path home,
-        CaptureWindow captureWindow) {
+        CaptureWindow captureWindow,
+        Map<String, String> kafka) {
+    /** Vigil settings under the Kafka prefix that are not client settings. */
+    private static final Set<String> NOT_CLIENT_SETTINGS =
+            Set.of("VIGIL_KAFKA_BOOTSTRAP", "VIGIL_KAFKA_REPLICATION_FACTOR");
+
+    public CommonConfig {
+        kafka = Map.copyOf(kafka);
+    }
+
+    /** The settings without any Kafka client setting (plaintext, as before). */
+    public CommonConfig(
+            String bootstrap,
+            String topicPrefix,
+            short replicationFactor,
+            String instanceId,
+            String httpHost,
+            int httpPort,
+            Path home,
+            CaptureWindow captureWindow) {
+        this(bootstrap, topicPrefix, replicationFactor, instanceId, httpHost, httpPort, home, captureWindow, Map.of());
+    }
 
     public static CommonConfig from(ConfigReader r) {
         // read by logback.xml and by the ./vigil launcher, not here: named so they are not reported as unknown
@@ -59,17 +89,35 @@ public record CommonConfig(
                                 "VIGIL_CAPTURE_MAX_SKEW",
                                 CaptureWindow.DEFAULT.maxSkew(),
                                 Duration.ZERO,
-                                Duration.ofHours(1))));
+                                Duration.ofHours(1))),
+                kafkaClientSettings(r));
+    }
+
+    private static Map<String, String> kafkaClientSettings(ConfigReader r) {
+        Map<String, String> settings = r.prefixed("VIGIL_KAFKA_", NOT_CLIENT_SETTINGS);
+        Set<String> known = new HashSet<>(ProducerConfig.configNames());
+        known.addAll(ConsumerConfig.configNames());
+        known.addAll(AdminClientConfig.configNames());
+        for (String name : settings.keySet()) {
+            boolean extension =
+                    name.startsWith("sasl.") || name.startsWith("ssl.") || name.startsWith("config.providers");
+            if (!known.contains(name) && !extension) {
+                r.problem("VIGIL_KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_') + " names '" + name
+                        + "', which is not a Kafka client setting; write VIGIL_KAFKA_ followed by the setting's name in"
+                        + " capitals with underscores, e.g. VIGIL_KAFKA_SECURITY_PROTOCOL for security.protocol");
+            }
+        }
+        return settings;
     }
 
     public CommonConfig withBootstrap(String servers) {
         return new CommonConfig(
-                servers, topicPrefix, replicationFactor, instanceId, httpHost, httpPort, home, captureWindow);
+                servers, topicPrefix, replicationFactor, instanceId, httpHost, httpPort, home, captureWindow, kafka);
     }
 
     public CommonConfig withHttpPort(int port) {
         return new CommonConfig(
-                bootstrap, topicPrefix, replicationFactor, instanceId, httpHost, port, home, captureWindow);
+                bootstrap, topicPrefix, replicationFactor, instanceId, httpHost, port, home, captureWindow, kafka);
     }
 
     static String defaultInstanceId() {

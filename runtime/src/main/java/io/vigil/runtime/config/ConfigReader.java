@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -27,6 +28,9 @@ import java.util.regex.Pattern;
 public final class ConfigReader {
     public static final String PREFIX = "VIGIL_";
     public static final String CONFIG_FILE = "VIGIL_CONFIG_FILE";
+    /** A setting's value may be given as the content of a file named by the setting plus this suffix. */
+    public static final String FILE_SUFFIX = "_FILE";
+
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private final Map<String, String> values;
@@ -79,10 +83,56 @@ public final class ConfigReader {
         return k;
     }
 
+    /**
+     * A string setting. When {@code KEY} is not set but {@code KEY_FILE} is, the value is read from that file (how
+     * Kubernetes and Docker hand secrets to a process); its content is trimmed.
+     */
     public String string(String key, String def) {
         known.add(key);
+        known.add(key + FILE_SUFFIX);
         String v = values.get(key);
+        if ((v == null || v.isEmpty()) && values.containsKey(key + FILE_SUFFIX)) {
+            v = fromFile(key + FILE_SUFFIX, values.get(key + FILE_SUFFIX));
+        }
         return v == null || v.isEmpty() ? def : v;
+    }
+
+    private String fromFile(String key, String path) {
+        try {
+            return Files.readString(Path.of(path), StandardCharsets.UTF_8).trim();
+        } catch (IOException | RuntimeException e) {
+            problems.add(key + "=" + path + " (from " + sources.get(key) + "): cannot read the file ("
+                    + e.getClass().getSimpleName() + "); fix the path or its permissions");
+            return null;
+        }
+    }
+
+    /**
+     * Every setting under {@code prefix} except the named ones, as {@code lower.case.dotted} names with their values
+     * (files read for {@code _FILE} keys): how Kafka client settings are given, e.g.
+     * {@code VIGIL_KAFKA_SECURITY_PROTOCOL=SASL_SSL} for {@code security.protocol}.
+     */
+    public Map<String, String> prefixed(String prefix, Set<String> except) {
+        Map<String, String> out = new TreeMap<>();
+        for (String key : values.keySet()) {
+            if (!key.startsWith(prefix) || except.contains(key)) {
+                continue;
+            }
+            boolean file = key.endsWith(FILE_SUFFIX)
+                    && !values.containsKey(key.substring(0, key.length() - FILE_SUFFIX.length()));
+            String base = file ? key.substring(0, key.length() - FILE_SUFFIX.length()) : key;
+            if (except.contains(base) || (key.endsWith(FILE_SUFFIX) && !file)) {
+                known.add(key);
+                continue;
+            }
+            String value = string(base, null);
+            String name =
+                    base.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            if (value != null) {
+                out.put(name, value);
+            }
+        }
+        return out;
     }
 
     /** A required string: a missing value is a problem, reported with the hint. */

@@ -22,7 +22,7 @@ public final class KafkaClients {
         if (config.bootstrap() == null) {
             throw new IllegalStateException("no Kafka bootstrap servers: set VIGIL_KAFKA_BOOTSTRAP or --bootstrap");
         }
-        Map<String, Object> m = new HashMap<>();
+        Map<String, Object> m = new HashMap<>(config.kafka()); // security and any other client setting given
         m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         m.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId + "-" + config.instanceId());
         return m;

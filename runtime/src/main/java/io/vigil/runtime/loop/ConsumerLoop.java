@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +49,7 @@ public final class ConsumerLoop implements AutoCloseable {
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final RecordHandler handler;
     private final DeadLetterPublisher dlq;
+    private final Function<Throwable, String> explain;
     private final LoopMetrics metrics;
     private final MeterRegistry registry;
     private final OffsetTracker tracker = new OffsetTracker();
@@ -80,10 +82,25 @@ public final class ConsumerLoop implements AutoCloseable {
             RecordHandler handler,
             DeadLetterPublisher dlq,
             MeterRegistry registry) {
+        this(settings, consumers, handler, dlq, registry, Failures::describe);
+    }
+
+    /**
+     * @param explain the sentence for a failure that ends the loop (a refusal by the cluster names the principal,
+     *                the resource and the ACL to ask for)
+     */
+    public ConsumerLoop(
+            LoopSettings settings,
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            RecordHandler handler,
+            DeadLetterPublisher dlq,
+            MeterRegistry registry,
+            Function<Throwable, String> explain) {
         this.settings = settings;
         this.consumers = consumers;
         this.handler = handler;
         this.dlq = dlq;
+        this.explain = explain;
         this.registry = registry;
         this.metrics = new LoopMetrics(this);
         this.thread = new Thread(this::run, settings.name());
@@ -420,15 +437,10 @@ public final class ConsumerLoop implements AutoCloseable {
             return;
         }
         failure = t;
-        String hint = Failures.refused(t)
-                ? "; the cluster refused this client: grant its principal the rights the"
-                        + " README's security section lists"
-                : "";
         LOG.error(
-                "Loop {} died: {}{}. /health/live now reports it DOWN so that the process is restarted",
+                "Loop {} died: {}. /health/live now reports it DOWN so that the process is restarted",
                 settings.name(),
-                Failures.describe(t),
-                hint,
+                explain.apply(t),
                 t);
     }
 
