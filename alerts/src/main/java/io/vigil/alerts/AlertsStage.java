@@ -105,7 +105,12 @@ public final class AlertsStage implements Stage {
 
     @Override
     public boolean ready() {
-        return loop != null && loop.live();
+        return loop != null && loop.ready();
+    }
+
+    @Override
+    public String failure() {
+        return loop == null ? null : loop.failureText();
     }
 
     @Override

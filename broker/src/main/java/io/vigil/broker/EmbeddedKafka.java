@@ -18,6 +18,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -53,12 +55,54 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts on the given ports: a restarted broker keeps its address, so running clients reconnect to it. */
     public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort) {
+        return start(dataDir, brokerPort, controllerPort, null);
+    }
+
+    /**
+     * A broker whose client listener is SASL_SSL: TLS with the given certificates, SCRAM-SHA-512 users made when the
+     * storage is formatted, and Kafka's standard authorizer (nothing is allowed without an ACL, but to the admin user).
+     * The KRaft controller listener stays plaintext on 127.0.0.1, for the broker's own use.
+     */
+    public static EmbeddedKafka startSecured(Path dataDir, Security security) {
+        try {
+            return start(dataDir, freePort(), freePort(), security);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * What a secured broker uses.
+     *
+     * @param certificates its TLS key store and the trust store clients use
+     * @param users        SCRAM users (name and password); {@code admin} among them, a super user
+     * @param admin        the super user's name: the broker's inter-broker principal, and the ACLs' administrator
+     */
+    public record Security(Certificates certificates, Map<String, String> users, String admin) {
+        public Security {
+            users = Map.copyOf(users);
+            if (!users.containsKey(admin)) {
+                throw new IllegalArgumentException("the admin user " + admin + " needs a password among the users");
+            }
+        }
+
+        /** The JAAS line of a SCRAM user. */
+        public String jaas(String user) {
+            return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                    + "\" password=\"" + users.get(user) + "\";";
+        }
+    }
+
+    private static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort, Security security) {
         try {
             Files.createDirectories(dataDir);
             Path logDir = dataDir.resolve("log").toAbsolutePath();
             Properties props = properties(logDir, brokerPort, controllerPort);
+            if (security != null) {
+                secure(props, brokerPort, controllerPort, security);
+            }
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(dataDir, props);
+                format(dataDir, props, security);
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             long t0 = System.nanoTime();
@@ -134,17 +178,44 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path dataDir, Properties props) throws IOException {
+    private static void secure(Properties p, int brokerPort, int controllerPort, Security s) {
+        Certificates c = s.certificates();
+        p.put("listeners", "SASL_SSL://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + brokerPort);
+        p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "SASL_SSL");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", s.jaas(s.admin()));
+        p.put("ssl.keystore.location", c.keystore().toString());
+        p.put("ssl.keystore.password", c.password());
+        p.put("ssl.key.password", c.password());
+        p.put("ssl.keystore.type", "PKCS12");
+        // the broker's own inter-broker client checks the broker's certificate too
+        p.put("ssl.truststore.location", c.truststore().toString());
+        p.put("ssl.truststore.password", c.password());
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        // the controller listener is the broker's own, on loopback, plaintext: its principal is ANONYMOUS
+        p.put("super.users", "User:" + s.admin() + ";User:ANONYMOUS");
+        p.put("allow.everyone.if.no.acl.found", "false");
+    }
+
+    private static void format(Path dataDir, Properties props, Security security) throws IOException {
         Path config = dataDir.resolve("server.properties");
         try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             props.store(w, "written by Vigil's embedded broker for formatting; the live config is rebuilt at start");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(
-                new String[] {
-                    "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"
-                },
-                new PrintStream(out, true, StandardCharsets.UTF_8));
+        List<String> args = new ArrayList<>(
+                List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"));
+        if (security != null) {
+            security.users().forEach((user, password) -> {
+                args.add("--add-scram");
+                args.add("SCRAM-SHA-512=[name=" + user + ",password=" + password + "]");
+            });
+        }
+        int rc = StorageTool.execute(args.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IllegalStateException("formatting Kafka storage in " + dataDir + " failed (exit " + rc + "): "
                     + out.toString(StandardCharsets.UTF_8).trim() + "; delete the directory to start afresh");

@@ -112,7 +112,16 @@ public final class InferenceStage implements Stage {
 
     @Override
     public boolean ready() {
-        return !loops.isEmpty() && loops.stream().allMatch(ConsumerLoop::live);
+        return !loops.isEmpty() && loops.stream().allMatch(ConsumerLoop::ready);
+    }
+
+    @Override
+    public String failure() {
+        return loops.stream()
+                .map(ConsumerLoop::failureText)
+                .filter(f -> f != null)
+                .findFirst()
+                .orElse(null);
     }
 
     @Override

@@ -135,6 +135,11 @@ public final class IngestStage implements Stage {
     }
 
     @Override
+    public String failure() {
+        return loop == null ? null : loop.failureText();
+    }
+
+    @Override
     public boolean live() {
         return loop == null || loop.live();
     }

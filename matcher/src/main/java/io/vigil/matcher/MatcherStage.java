@@ -12,6 +12,7 @@ import io.vigil.matcher.stream.Watchlist;
 import io.vigil.matcher.stream.WatchlistDeadLetters;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
+import io.vigil.runtime.kafka.KafkaAccess;
 import io.vigil.runtime.kafka.KafkaClients;
 import io.vigil.runtime.lifecycle.Stage;
 import io.vigil.runtime.loop.Failures;
@@ -43,8 +44,11 @@ public final class MatcherStage implements Stage {
     private final KafkaProducer<byte[], byte[]> dlqProducer;
     private final Deque<Long> replacements = new ArrayDeque<>();
     private volatile boolean closing;
+    private volatile String failure;
+    private final CommonConfig common;
 
     public MatcherStage(CommonConfig common, MatcherConfig config, VigilTopics topics, MeterRegistry registry) {
+        this.common = common;
         watchlist = new Watchlist(new FlatIndex(config.index()));
         dlqProducer = KafkaClients.byteProducer(KafkaClients.producer(common, "vigil-matcher-dlq"));
         DeadLetterPublisher dlq = new DeadLetterPublisher(dlqProducer, topics.dlq.name(), "matcher", registry);
@@ -119,7 +123,14 @@ public final class MatcherStage implements Stage {
             while (!replacements.isEmpty() && now - replacements.peekFirst() > REPLACEMENT_WINDOW.toNanos()) {
                 replacements.removeFirst();
             }
+            if (Failures.refused(e)) {
+                // the cluster refused this client: another thread would be refused too
+                failure = KafkaAccess.refusal(e, common, "Read");
+                LOG.error("Matcher stopped: {}", failure);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             if (replacements.size() > MAX_REPLACEMENTS || Failures.fatal(e)) {
+                failure = "stream thread failed " + replacements.size() + " times: " + Failures.describe(e);
                 LOG.error(
                         "Matcher stream thread failed {} times within {} min; stopping the matcher (liveness DOWN)",
                         replacements.size(),
@@ -135,6 +146,11 @@ public final class MatcherStage implements Stage {
     @Override
     public boolean ready() {
         return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public String failure() {
+        return failure;
     }
 
     /** Down once Kafka Streams has failed or stopped on its own. */

@@ -24,6 +24,7 @@ import java.util.List;
  * Closing stops stages in reverse order, then the endpoint, then the broker.
  */
 public final class Pipeline implements AutoCloseable {
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private final StageGroup group;
     private final Settings settings;
@@ -71,7 +72,9 @@ public final class Pipeline implements AutoCloseable {
             } catch (KafkaAccess.UnavailableException e) {
                 throw new UserException(e.getMessage(), 1);
             }
-            setUpTopics(settings, topics);
+            if (settings.common().topicsSetup()) {
+                setUpTopics(settings, topics);
+            }
             PrometheusMeterRegistry registry =
                     Metrics.prometheus(kind.label(), settings.common().instanceId());
             HttpEndpoint http = new HttpEndpoint(
@@ -87,11 +90,38 @@ public final class Pipeline implements AutoCloseable {
                 http.liveness(s.name(), s::live);
                 group.start(s);
             }
+            awaitStarted(stages);
             return new Pipeline(group, settings, http, registry, topics, List.copyOf(stages));
         } catch (RuntimeException e) {
             group.close();
             throw e;
         }
+    }
+
+    /**
+     * Waits until every stage is ready, so that a stage that cannot work (a missing ACL, say) fails the start with
+     * its reason instead of leaving a process that only looks alive; a stage slow to be ready is waited for at most
+     * {@link #START_TIMEOUT}, then the process goes on and its readiness probe tells.
+     */
+    private static void awaitStarted(List<Stage> stages) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Stage s : stages) {
+                if (s.failure() != null) {
+                    throw new UserException(s.name() + " cannot start: " + s.failure(), 1);
+                }
+            }
+            if (stages.stream().allMatch(Stage::ready)) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserException("interrupted while starting");
+            }
+        }
+        LOG.warn("Not every stage is ready after {} s; going on (see /health/ready)", START_TIMEOUT.toSeconds());
     }
 
     public static void setUpTopics(Settings settings, VigilTopics topics) {

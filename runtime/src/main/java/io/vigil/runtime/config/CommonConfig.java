@@ -27,6 +27,9 @@ import java.util.Set;
  * @param httpPort          its port; 0 picks a free one
  * @param home              where the demo keeps its broker data and state stores
  * @param captureWindow     the capture times inference and the matcher accept
+ * @param topicsSetup       whether a starting process creates missing topics ({@code VIGIL_TOPICS_SETUP=create}, the
+ *                          default) or leaves topics to an administrator's {@code vigil topics} ({@code none}: stages
+ *                          whose principals may not create topics)
  * @param kafka             Kafka client settings for every client of this process ({@code VIGIL_KAFKA_} + the
  *                          setting's name in capitals with underscores, e.g. {@code VIGIL_KAFKA_SECURITY_PROTOCOL})
  */
@@ -39,6 +42,7 @@ public record CommonConfig(
         int httpPort,
         Path home,
         CaptureWindow captureWindow,
+        boolean topicsSetup,
         Map<String, String> kafka) {
     /** Vigil settings under the Kafka prefix that are not client settings. */
     private static final Set<String> NOT_CLIENT_SETTINGS =
@@ -58,7 +62,17 @@ public record CommonConfig(
             int httpPort,
             Path home,
             CaptureWindow captureWindow) {
-        this(bootstrap, topicPrefix, replicationFactor, instanceId, httpHost, httpPort, home, captureWindow, Map.of());
+        this(
+                bootstrap,
+                topicPrefix,
+                replicationFactor,
+                instanceId,
+                httpHost,
+                httpPort,
+                home,
+                captureWindow,
+                true,
+                Map.of());
     }
 
     public static CommonConfig from(ConfigReader r) {
@@ -90,6 +104,7 @@ public record CommonConfig(
                                 CaptureWindow.DEFAULT.maxSkew(),
                                 Duration.ZERO,
                                 Duration.ofHours(1))),
+                r.enumValue("VIGIL_TOPICS_SETUP", TopicsSetup.class, TopicsSetup.CREATE) == TopicsSetup.CREATE,
                 kafkaClientSettings(r));
     }
 
@@ -112,12 +127,36 @@ public record CommonConfig(
 
     public CommonConfig withBootstrap(String servers) {
         return new CommonConfig(
-                servers, topicPrefix, replicationFactor, instanceId, httpHost, httpPort, home, captureWindow, kafka);
+                servers,
+                topicPrefix,
+                replicationFactor,
+                instanceId,
+                httpHost,
+                httpPort,
+                home,
+                captureWindow,
+                topicsSetup,
+                kafka);
     }
 
     public CommonConfig withHttpPort(int port) {
         return new CommonConfig(
-                bootstrap, topicPrefix, replicationFactor, instanceId, httpHost, port, home, captureWindow, kafka);
+                bootstrap,
+                topicPrefix,
+                replicationFactor,
+                instanceId,
+                httpHost,
+                port,
+                home,
+                captureWindow,
+                topicsSetup,
+                kafka);
+    }
+
+    /** What a starting process does about topics. */
+    enum TopicsSetup {
+        CREATE,
+        NONE
     }
 
     static String defaultInstanceId() {

@@ -19,6 +19,11 @@ public interface Stage extends AutoCloseable {
         return true;
     }
 
+    /** Why the stage stopped working on its own, in one sentence (a refusal names the ACL to ask for); else null. */
+    default String failure() {
+        return null;
+    }
+
     /** Stops work, flushing what is in flight; must be safe to call twice. */
     @Override
     void close();

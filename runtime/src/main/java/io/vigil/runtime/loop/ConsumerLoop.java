@@ -141,6 +141,12 @@ public final class ConsumerLoop implements AutoCloseable {
         return failure;
     }
 
+    /** Why the loop died, in one sentence (the explanation it logged), or null. */
+    public String failureText() {
+        Throwable f = failure;
+        return f == null ? null : explain.apply(f);
+    }
+
     /** Records handed to the stage and not yet finished. */
     public int inFlight() {
         return inFlight;
