@@ -8,6 +8,7 @@ import io.vigil.runtime.kafka.KafkaAccess;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** The {@code --bootstrap} option shared by every command that talks to Kafka. */
@@ -21,12 +22,24 @@ public final class KafkaOptions {
                     "Kafka bootstrap servers (default: VIGIL_KAFKA_BOOTSTRAP; demo and 'run all' start an embedded broker when neither is set)")
     String bootstrap;
 
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "a settings file (VIGIL_* keys, e.g. this principal's VIGIL_KAFKA_SASL_JAAS_CONFIG);"
+                    + " default: VIGIL_CONFIG_FILE")
+    Path config;
+
+    /** The settings from the environment and --config, with --bootstrap applied; Kafka not contacted. */
+    Settings unchecked() {
+        return Settings.fromEnvironment(config).withBootstrap(bootstrap);
+    }
+
     /**
      * The settings from the environment with --bootstrap applied, once Kafka has answered: a user error (one line
      * naming the address and the fix, within about 10 s) when no Kafka is given, reachable or willing.
      */
     Settings settings() {
-        Settings s = Settings.fromEnvironment().withBootstrap(bootstrap);
+        Settings s = unchecked();
         s.requireBootstrap();
         // a command prints its own one-line reason; the Kafka client's reconnect warnings would only bury it
         ((Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.ERROR);

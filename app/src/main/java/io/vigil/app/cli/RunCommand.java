@@ -33,8 +33,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Settings settings =
-                Settings.fromEnvironment().withBootstrap(kafka.bootstrap).withHttpPort(httpPort);
+        Settings settings = kafka.unchecked().withHttpPort(httpPort);
         Pipeline pipeline =
                 Pipeline.start(settings, stage, stage == StageKind.ALL).closeOnShutdown();
         System.out.printf(

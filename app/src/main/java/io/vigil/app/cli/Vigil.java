@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             FacesCommand.class,
             BenchCommand.class,
             TopicsCommand.class,
+            AclsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Vigil implements Runnable {

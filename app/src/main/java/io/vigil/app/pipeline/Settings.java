@@ -10,6 +10,7 @@ import io.vigil.matcher.MatcherConfig;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.config.ConfigReader;
 
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -37,6 +38,11 @@ public record Settings(
 
     public static Settings fromEnvironment() {
         return load(ConfigReader.fromEnvironment());
+    }
+
+    /** The environment plus a settings file (a command's {@code --config}); null means VIGIL_CONFIG_FILE's. */
+    public static Settings fromEnvironment(Path configFile) {
+        return load(ConfigReader.fromEnvironment(configFile));
     }
 
     public Settings withCommon(CommonConfig c) {

@@ -61,8 +61,13 @@ public final class ConfigReader {
 
     /** The process environment plus the file named by VIGIL_CONFIG_FILE, if any. */
     public static ConfigReader fromEnvironment() {
+        return fromEnvironment(null);
+    }
+
+    /** The process environment plus {@code file} (a command's {@code --config}), else VIGIL_CONFIG_FILE's file. */
+    public static ConfigReader fromEnvironment(Path configFile) {
         Map<String, String> env = System.getenv();
-        String file = env.get(CONFIG_FILE);
+        String file = configFile != null ? configFile.toString() : env.get(CONFIG_FILE);
         Properties props = new Properties();
         if (file != null && !file.isBlank()) {
             try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {

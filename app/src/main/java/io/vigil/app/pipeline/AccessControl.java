@@ -1,0 +1,127 @@
+package io.vigil.app.pipeline;
+
+import io.vigil.alerts.AlertsStage;
+import io.vigil.api.topic.VigilTopics;
+import io.vigil.inference.InferenceStage;
+import io.vigil.ingest.IngestStage;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Least privilege, written once: the exact ACLs each Vigil role needs, for its own principal. {@code vigil acls}
+ * prints them as {@code kafka-acls} commands (or applies them), the README lists them, and the secured integration
+ * test runs every stage with exactly these and nothing more.
+ */
+public final class AccessControl {
+    /** Who uses Kafka, each as its own principal. */
+    public enum Role {
+        INGEST,
+        INFERENCE,
+        MATCHER,
+        ALERTS,
+        /** People with the CLI: cameras and the watchlist, and reading what Vigil reports. */
+        OPERATOR;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private AccessControl() {}
+
+    /** The ACLs {@code principal} needs to act as {@code role} in the deployment these settings describe. */
+    public static List<AclBinding> acls(Role role, String principal, Settings settings) {
+        VigilTopics t = settings.topics();
+        List<AclBinding> out = new ArrayList<>();
+        switch (role) {
+            case INGEST -> {
+                topic(out, principal, t.cameras.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                group(out, principal, IngestStage.GROUP);
+                topic(out, principal, t.frames.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+                topic(out, principal, t.cameraStatus.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+                topic(out, principal, t.dlq.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+            }
+            case INFERENCE -> {
+                topic(out, principal, t.frames.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                group(out, principal, InferenceStage.GROUP);
+                topic(out, principal, t.faces.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+                topic(out, principal, t.dlq.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+            }
+            case MATCHER -> {
+                String app = settings.matcher().applicationId();
+                topic(out, principal, t.faces.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                topic(out, principal, t.watchlist.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                topic(out, principal, t.alerts.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+                topic(out, principal, t.dlq.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+                group(out, principal, app);
+                // Kafka Streams' internal topics (the cooldown store's changelog) and transactions (exactly once)
+                out.add(binding(ResourceType.TOPIC, app + "-", PatternType.PREFIXED, principal, AclOperation.ALL));
+                out.add(binding(
+                        ResourceType.TRANSACTIONAL_ID, app + "-", PatternType.PREFIXED, principal, AclOperation.WRITE));
+                out.add(binding(
+                        ResourceType.TRANSACTIONAL_ID,
+                        app + "-",
+                        PatternType.PREFIXED,
+                        principal,
+                        AclOperation.DESCRIBE));
+            }
+            case ALERTS -> {
+                topic(out, principal, t.alerts.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                group(out, principal, AlertsStage.GROUP);
+                topic(out, principal, t.dlq.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+            }
+            case OPERATOR -> {
+                topic(out, principal, t.cameras.name(), AclOperation.WRITE, AclOperation.READ, AclOperation.DESCRIBE);
+                topic(out, principal, t.watchlist.name(), AclOperation.WRITE, AclOperation.READ, AclOperation.DESCRIBE);
+                topic(out, principal, t.cameraStatus.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                topic(out, principal, t.alerts.name(), AclOperation.READ, AclOperation.DESCRIBE);
+            }
+        }
+        return out;
+    }
+
+    /** The ACL as a {@code kafka-acls} command line. */
+    public static String command(AclBinding b, String bootstrap) {
+        ResourcePattern r = b.pattern();
+        String resource = switch (r.resourceType()) {
+            case TOPIC -> "--topic " + r.name();
+            case GROUP -> "--group " + r.name();
+            case TRANSACTIONAL_ID -> "--transactional-id " + r.name();
+            case CLUSTER -> "--cluster";
+            default -> "--" + r.resourceType().name().toLowerCase(Locale.ROOT) + " " + r.name();
+        };
+        String pattern = r.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : "";
+        String op = b.entry().operation().name();
+        return "kafka-acls --bootstrap-server " + bootstrap + " --add --allow-principal "
+                + b.entry().principal()
+                + " --operation " + op.charAt(0)
+                + op.substring(1).toLowerCase(Locale.ROOT).replace("_c", "C")
+                + " " + resource + pattern;
+    }
+
+    private static void topic(List<AclBinding> out, String principal, String topic, AclOperation... ops) {
+        for (AclOperation op : ops) {
+            out.add(binding(ResourceType.TOPIC, topic, PatternType.LITERAL, principal, op));
+        }
+    }
+
+    private static void group(List<AclBinding> out, String principal, String group) {
+        out.add(binding(ResourceType.GROUP, group, PatternType.LITERAL, principal, AclOperation.READ));
+    }
+
+    private static AclBinding binding(
+            ResourceType type, String name, PatternType pattern, String principal, AclOperation op) {
+        return new AclBinding(
+                new ResourcePattern(type, name, pattern),
+                new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW));
+    }
+}
