@@ -43,7 +43,8 @@ final class DecodeBench {
         long firstTs = Long.MIN_VALUE;
         long lastTs = 0;
         Sampler sampler = new Sampler(fps);
-        try (FfmpegSource source = FfmpegSource.open(spec, Duration.ofSeconds(10), new FfmpegSource.Interrupt())) {
+        try (FfmpegSource.Interrupt interrupt = new FfmpegSource.Interrupt();
+                FfmpegSource source = FfmpegSource.open(spec, Duration.ofSeconds(10), interrupt)) {
             while (true) {
                 try (PointerScope scope = new PointerScope()) {
                     FrameSource.Decoded d;

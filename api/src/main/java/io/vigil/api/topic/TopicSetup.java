@@ -1,8 +1,10 @@
 package io.vigil.api.topic;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
@@ -145,6 +147,59 @@ public final class TopicSetup {
             if (mismatches.size() == before) {
                 unchanged.add(spec.name());
             }
+        }
+    }
+
+    /**
+     * Changes existing topics to their specs, explicitly: every config that differs is set, and partitions are added
+     * where a topic has fewer (a topic never loses partitions). Returns one line per change, naming the topic, the
+     * setting, the old and the new value.
+     */
+    public List<String> apply(Collection<TopicSpec> specs) throws InterruptedException {
+        try {
+            List<String> names = specs.stream().map(TopicSpec::name).toList();
+            Map<String, TopicDescription> descriptions =
+                    admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<ConfigResource, Config> configs = admin.describeConfigs(names.stream()
+                            .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                            .toList())
+                    .all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<String> changes = new ArrayList<>();
+            Map<ConfigResource, Collection<AlterConfigOp>> alter = new java.util.HashMap<>();
+            Map<String, NewPartitions> grow = new java.util.HashMap<>();
+            for (TopicSpec spec : specs) {
+                ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
+                List<AlterConfigOp> ops = new ArrayList<>();
+                spec.configs().forEach((key, expected) -> {
+                    ConfigEntry entry = configs.get(r).get(key);
+                    String actual = entry == null ? null : entry.value();
+                    if (!expected.equals(actual)) {
+                        ops.add(new AlterConfigOp(new ConfigEntry(key, expected), AlterConfigOp.OpType.SET));
+                        changes.add(spec.name() + ": " + key + " " + actual + " -> " + expected);
+                    }
+                });
+                if (!ops.isEmpty()) {
+                    alter.put(r, ops);
+                }
+                int partitions = descriptions.get(spec.name()).partitions().size();
+                if (partitions < spec.partitions()) {
+                    grow.put(spec.name(), NewPartitions.increaseTo(spec.partitions()));
+                    changes.add(spec.name() + ": partitions " + partitions + " -> " + spec.partitions());
+                }
+            }
+            if (!alter.isEmpty()) {
+                admin.incrementalAlterConfigs(alter).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            if (!grow.isEmpty()) {
+                admin.createPartitions(grow).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            return changes;
+        } catch (ExecutionException e) {
+            throw new TopicSetupException(
+                    "changing topics failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new TopicSetupException("changing topics timed out after " + TIMEOUT_SECONDS + " s", e);
         }
     }
 }

@@ -27,10 +27,6 @@ public final class VigilTopics {
     /** max.message.bytes of the faces topic: dozens of faces with their embeddings and thumbnails fit well under it. */
     public static final int FACES_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-    private static final String HOUR = String.valueOf(3_600_000L);
-    private static final String DAY = String.valueOf(86_400_000L);
-    private static final String WEEK = String.valueOf(7 * 86_400_000L);
-
     public final Topic<String, CameraSpec> cameras;
     public final Topic<String, CameraStatus> cameraStatus;
     public final Topic<String, Frame> frames;
@@ -40,7 +36,16 @@ public final class VigilTopics {
     public final Topic<byte[], byte[]> dlq;
     private final List<TopicSpec> specs;
 
+    public VigilTopics() {
+        this(DEFAULT_PREFIX);
+    }
+
     public VigilTopics(String prefix) {
+        this(prefix, TopicPolicy.DEFAULT);
+    }
+
+    /** The topics under {@code prefix}, their specs following the deployment's retention and durability. */
+    public VigilTopics(String prefix, TopicPolicy policy) {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
             throw new IllegalArgumentException("topic prefix '" + prefix + "' is invalid; use A-Z a-z 0-9 . _ -");
         }
@@ -52,52 +57,61 @@ public final class VigilTopics {
         watchlist = new Topic<>(prefix + "watchlist", keys, new JsonSerde<>(WatchlistEntry.class));
         alerts = new Topic<>(prefix + "alerts", keys, new JsonSerde<>(Alert.class));
         dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray());
+        String isr = String.valueOf(policy.minInsyncReplicas());
+        long erasure = policy.watchlistErasureLag().toMillis();
         specs = List.of(
-                new TopicSpec(cameras.name(), 12, compacted()),
-                new TopicSpec(cameraStatus.name(), 6, compacted()),
+                new TopicSpec(cameras.name(), 12, configs(isr, compacted())),
                 new TopicSpec(
-                        frames.name(),
-                        24,
-                        Map.of(
-                                TopicConfig.CLEANUP_POLICY_CONFIG,
-                                TopicConfig.CLEANUP_POLICY_DELETE,
-                                TopicConfig.RETENTION_MS_CONFIG,
-                                HOUR,
-                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                String.valueOf(FRAMES_MAX_MESSAGE_BYTES))),
-                new TopicSpec(
-                        faces.name(),
-                        24,
-                        Map.of(
-                                TopicConfig.CLEANUP_POLICY_CONFIG,
-                                TopicConfig.CLEANUP_POLICY_DELETE,
-                                TopicConfig.RETENTION_MS_CONFIG,
-                                DAY,
-                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                String.valueOf(FACES_MAX_MESSAGE_BYTES))),
-                new TopicSpec(watchlist.name(), 3, compacted()),
-                new TopicSpec(
-                        alerts.name(),
+                        cameraStatus.name(),
                         6,
-                        Map.of(
-                                TopicConfig.CLEANUP_POLICY_CONFIG,
-                                TopicConfig.CLEANUP_POLICY_DELETE,
-                                TopicConfig.RETENTION_MS_CONFIG,
-                                WEEK)),
+                        configs(
+                                isr,
+                                Map.of(
+                                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                                        TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                                        TopicConfig.RETENTION_MS_CONFIG,
+                                        ms(policy.cameraStatus())))),
+                new TopicSpec(frames.name(), 24, configs(isr, deleted(policy.frames(), FRAMES_MAX_MESSAGE_BYTES))),
+                new TopicSpec(faces.name(), 24, configs(isr, deleted(policy.faces(), FACES_MAX_MESSAGE_BYTES))),
                 new TopicSpec(
-                        dlq.name(),
+                        watchlist.name(),
                         3,
-                        Map.of(
-                                TopicConfig.CLEANUP_POLICY_CONFIG,
-                                TopicConfig.CLEANUP_POLICY_DELETE,
-                                TopicConfig.RETENTION_MS_CONFIG,
-                                WEEK,
-                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                String.valueOf(FRAMES_MAX_MESSAGE_BYTES))));
+                        configs(
+                                isr,
+                                Map.of(
+                                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                                        "0",
+                                        // a removed person's embedding is compacted away within this lag: the active
+                                        // segment rolls
+                                        // at least this often, and the cleaner takes a segment at the latest this old
+                                        TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
+                                        String.valueOf(erasure),
+                                        TopicConfig.SEGMENT_MS_CONFIG,
+                                        String.valueOf(erasure)))),
+                new TopicSpec(alerts.name(), 6, configs(isr, deleted(policy.alerts(), 0))),
+                new TopicSpec(dlq.name(), 3, configs(isr, deleted(policy.dlq(), FRAMES_MAX_MESSAGE_BYTES))));
     }
 
-    public VigilTopics() {
-        this(DEFAULT_PREFIX);
+    private static Map<String, String> configs(String minInsync, Map<String, String> own) {
+        Map<String, String> m = new java.util.TreeMap<>(own);
+        m.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync);
+        return m;
+    }
+
+    private static Map<String, String> deleted(java.time.Duration retention, int maxMessageBytes) {
+        Map<String, String> m = new java.util.TreeMap<>();
+        m.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        m.put(TopicConfig.RETENTION_MS_CONFIG, ms(retention));
+        if (maxMessageBytes > 0) {
+            m.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxMessageBytes));
+        }
+        return m;
+    }
+
+    private static String ms(java.time.Duration d) {
+        return String.valueOf(d.toMillis());
     }
 
     private static Map<String, String> compacted() {

@@ -64,7 +64,7 @@ public record Settings(
 
     /** The topics under this deployment's prefix. */
     public VigilTopics topics() {
-        return new VigilTopics(common.topicPrefix());
+        return new VigilTopics(common.topicPrefix(), common.topicPolicy());
     }
 
     /** The bootstrap servers, or a user error saying how to give them. */

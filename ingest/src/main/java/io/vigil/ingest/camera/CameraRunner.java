@@ -43,7 +43,11 @@ public final class CameraRunner implements AutoCloseable {
     private final Thread publisher;
     private volatile boolean running = true;
     private volatile long lastFrameAtMs;
-    private volatile FfmpegSource.Interrupt interrupt = new FfmpegSource.Interrupt();
+    /**
+     * One for the camera's whole life, never reset: once {@link #close()} has set it, every FFmpeg call of this camera
+     * ends at once, also one that was about to start when the camera was closed.
+     */
+    private final FfmpegSource.Interrupt interrupt = new FfmpegSource.Interrupt();
 
     /** Where sampled frames go. */
     public interface FrameSink {
@@ -103,7 +107,6 @@ public final class CameraRunner implements AutoCloseable {
             }
             status.report(spec.id(), CameraState.CONNECTING, null);
             String reason;
-            interrupt = new FfmpegSource.Interrupt();
             try (FfmpegSource source = FfmpegSource.open(spec, config.timeout(), interrupt)) {
                 Sampler sampler = new Sampler(spec.fps());
                 Clocking clocking = new Clocking(source.needsPacing());
@@ -262,7 +265,7 @@ public final class CameraRunner implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        interrupt.interrupted = true;
+        interrupt.interrupt();
         decoder.interrupt();
         try {
             decoder.join(5_000);
@@ -274,5 +277,8 @@ public final class CameraRunner implements AutoCloseable {
             LOG.warn("Camera {} did not stop within the timeout", spec.id());
         }
         metrics.close();
+        if (!decoder.isAlive()) {
+            interrupt.close(); // FFmpeg no longer holds it
+        }
     }
 }

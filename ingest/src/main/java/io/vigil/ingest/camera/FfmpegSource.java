@@ -45,6 +45,7 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -58,7 +59,7 @@ import java.util.Map;
 /**
  * A stream decoded with FFmpeg's own libraries (libavformat, libavcodec, libswscale). Every blocking call is bounded
  * twice: FFmpeg's socket {@code timeout}, and an interrupt callback that FFmpeg polls during I/O, which ends a call
- * when no data came for the timeout (a stall, whatever the protocol) or when {@link #interrupt()} is called from
+ * when no data came for the timeout (a stall, whatever the protocol) or when {@link Interrupt#interrupt()} is called from
  * another thread, so closing a camera never waits for the network. Only the protocols the scheme needs may be
  * opened ({@code protocol_whitelist}); Vigil's safety options are applied after the camera's own.
  */
@@ -82,22 +83,60 @@ public final class FfmpegSource implements FrameSource {
     private boolean draining;
     private long lastMicros = Long.MIN_VALUE;
 
-    /** FFmpeg polls this during blocking I/O: non-zero ends the call. Referenced by the source so it is not collected. */
-    public static final class Interrupt extends AVIOInterruptCB.Callback_Pointer {
-        volatile boolean interrupted;
-        volatile long deadlineNanos = Long.MAX_VALUE;
+    /**
+     * What FFmpeg polls during blocking I/O: a non-zero answer ends the call. One native callback serves every camera
+     * (JavaCPP gives a callback class only a few native entry points, so one per camera would run out); each camera's
+     * state (interrupted, deadline) lives in native memory that FFmpeg hands back as the callback's argument.
+     */
+    private static final class Poll extends AVIOInterruptCB.Callback_Pointer {
+        static final Poll INSTANCE = new Poll();
 
         @Override
         public int call(Pointer opaque) {
-            return interrupted || System.nanoTime() > deadlineNanos ? 1 : 0;
+            if (opaque == null || opaque.isNull()) {
+                return 0;
+            }
+            LongPointer state = new LongPointer(opaque);
+            return state.get(0) != 0 || System.nanoTime() > state.get(1) ? 1 : 0;
+        }
+    }
+
+    /** One camera's interrupt: set from any thread by {@link #interrupt()}, armed with a deadline before each call. */
+    public static final class Interrupt implements AutoCloseable {
+        private final LongPointer state = new LongPointer(2).put(0, 0).put(1, Long.MAX_VALUE);
+
+        public Interrupt() {
+            PointerScope scope = PointerScope.getInnerScope();
+            if (scope != null) {
+                state.retainReference();
+                scope.detach(state);
+            }
+        }
+
+        /** Ends the current and every later FFmpeg call of this camera. */
+        public void interrupt() {
+            state.put(0, 1);
+        }
+
+        boolean interrupted() {
+            return state.get(0) != 0;
         }
 
         void arm(long timeoutNanos) {
-            deadlineNanos = System.nanoTime() + timeoutNanos;
+            state.put(1, System.nanoTime() + timeoutNanos);
         }
 
         boolean expired() {
-            return System.nanoTime() > deadlineNanos;
+            return System.nanoTime() > state.get(1);
+        }
+
+        Pointer pointer() {
+            return state;
+        }
+
+        @Override
+        public void close() {
+            state.close();
         }
     }
 
@@ -129,7 +168,7 @@ public final class FfmpegSource implements FrameSource {
         String target = file ? spec.filePath() : spec.url();
         long timeoutNanos = timeout.toNanos();
         AVFormatContext format = avformat_alloc_context();
-        format.interrupt_callback().callback(interrupt);
+        format.interrupt_callback().callback(Poll.INSTANCE).opaque(interrupt.pointer());
         AVDictionary options = new AVDictionary(null);
         safeOptions(spec, timeout).forEach((k, v) -> av_dict_set(options, k, v, 0));
         AVCodecContext codec = null;
@@ -233,7 +272,7 @@ public final class FfmpegSource implements FrameSource {
         int r = av_read_frame(format, packet);
         try {
             if (r < 0) {
-                if (interrupt.interrupted) {
+                if (interrupt.interrupted()) {
                     throw new StreamException("closed", null);
                 }
                 long waited = System.nanoTime() - t0;
@@ -287,14 +326,9 @@ public final class FfmpegSource implements FrameSource {
         return file;
     }
 
-    /** Ends a blocking open or read now, from any thread; the source then only closes. */
-    public void interrupt() {
-        interrupt.interrupted = true;
-    }
-
     @Override
     public void close() {
-        interrupt.interrupted = true;
+        interrupt.arm(timeoutNanos); // closing may still talk to the server (an RTSP TEARDOWN): bounded like any call
         releaseBuffers();
         if (sws != null) {
             sws_freeContext(sws);
@@ -332,7 +366,7 @@ public final class FfmpegSource implements FrameSource {
         if (r >= 0) {
             return;
         }
-        if (interrupt.interrupted) {
+        if (interrupt.interrupted()) {
             throw new StreamException("closed", null);
         }
         if (interrupt.expired()) {

@@ -17,7 +17,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,22 +34,15 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
     private final RateLimitedLog warn = new RateLimitedLog(LOG, 1000);
     private final MatcherConfig config;
     private final Watchlist watchlist;
-    private final WatchlistRules rules;
     private final MatcherMetrics metrics;
     private final Deserializer<FrameFaces> faces;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Long> cooldown;
 
-    FaceMatcher(
-            MatcherConfig config,
-            Deserializer<FrameFaces> faces,
-            Watchlist watchlist,
-            WatchlistRules rules,
-            MatcherMetrics metrics) {
+    FaceMatcher(MatcherConfig config, Deserializer<FrameFaces> faces, Watchlist watchlist, MatcherMetrics metrics) {
         this.config = config;
         this.faces = faces;
         this.watchlist = watchlist;
-        this.rules = rules;
         this.metrics = metrics;
     }
 
@@ -58,12 +50,6 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.cooldown = context.getStateStore(MatcherTopology.COOLDOWN_STORE);
-        ReadOnlyKeyValueStore<String, byte[]> store = context.getStateStore(MatcherTopology.WATCHLIST_STORE);
-        int refused = watchlist.loadOnce(store, rules);
-        if (refused > 0) {
-            metrics.invalidWatchlist.increment(refused);
-            LOG.warn("Skipped {} stored watchlist entries that the matcher's rules refuse", refused);
-        }
     }
 
     @Override

@@ -35,10 +35,12 @@ public final class MatcherTopology {
         WatchlistRules rules =
                 new WatchlistRules(config, topics.watchlist.valueSerde().deserializer());
         // on disk (RocksDB): a million-person watchlist's JSON would otherwise sit on the heap beside the index; the
-        // raw bytes, checked again when loaded, since the store is restored from the topic
+        // in memory, holding only a marker per person: the embeddings live in the index alone (one copy, on the
+        // heap), nothing of a person is ever written to this instance's disk, and at every start Kafka Streams reads
+        // the topic from its beginning through the updater (reprocessing on restore), which checks every record
         t.addGlobalStore(
                 Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(WATCHLIST_STORE), Serdes.String(), Serdes.ByteArray())
+                                Stores.inMemoryKeyValueStore(WATCHLIST_STORE), Serdes.String(), Serdes.ByteArray())
                         .withLoggingDisabled(),
                 "watchlist-source",
                 Serdes.String().deserializer(),
@@ -49,7 +51,7 @@ public final class MatcherTopology {
         t.addSource("faces-source", Serdes.String().deserializer(), new ByteArrayDeserializer(), topics.faces.name());
         t.addProcessor(
                 "face-matcher",
-                () -> new FaceMatcher(config, topics.faces.valueSerde().deserializer(), watchlist, rules, metrics),
+                () -> new FaceMatcher(config, topics.faces.valueSerde().deserializer(), watchlist, metrics),
                 "faces-source");
         t.addStateStore(
                 Stores.keyValueStoreBuilder(

@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 final class WatchlistUpdater implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(WatchlistUpdater.class);
     private final RateLimitedLog warn = new RateLimitedLog(LOG, 1000);
+    /** What the store holds per person: only that they are enrolled (the embeddings are in the index alone). */
+    static final byte[] ENROLLED = {1};
+
     private final Watchlist watchlist;
     private final WatchlistRules rules;
     private final MatcherMetrics metrics;
@@ -61,7 +64,7 @@ final class WatchlistUpdater implements Processor<String, byte[], Void, Void> {
                 return;
             }
             watchlist.put(v.entry());
-            store.put(personId, record.value());
+            store.put(personId, ENROLLED);
             LOG.info(
                     "Watchlist: enrolled {} with {} embedding(s)",
                     personId,

@@ -1,6 +1,7 @@
 package io.vigil.runtime.config;
 
 import io.vigil.api.frame.CaptureWindow;
+import io.vigil.api.topic.TopicPolicy;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,6 +31,7 @@ import java.util.Set;
  * @param topicsSetup       whether a starting process creates missing topics ({@code VIGIL_TOPICS_SETUP=create}, the
  *                          default) or leaves topics to an administrator's {@code vigil topics} ({@code none}: stages
  *                          whose principals may not create topics)
+ * @param topicPolicy       retention of each topic, the watchlist's erasure lag, and durability by replication factor
  * @param kafka             Kafka client settings for every client of this process ({@code VIGIL_KAFKA_} + the
  *                          setting's name in capitals with underscores, e.g. {@code VIGIL_KAFKA_SECURITY_PROTOCOL})
  */
@@ -43,6 +45,7 @@ public record CommonConfig(
         Path home,
         CaptureWindow captureWindow,
         boolean topicsSetup,
+        TopicPolicy topicPolicy,
         Map<String, String> kafka) {
     /** Vigil settings under the Kafka prefix that are not client settings. */
     private static final Set<String> NOT_CLIENT_SETTINGS =
@@ -72,6 +75,7 @@ public record CommonConfig(
                 home,
                 captureWindow,
                 true,
+                TopicPolicy.DEFAULT,
                 Map.of());
     }
 
@@ -83,10 +87,11 @@ public record CommonConfig(
         if (!prefix.matches("[A-Za-z0-9._-]*")) {
             r.problem("VIGIL_TOPIC_PREFIX=" + prefix + " is invalid: use only A-Z a-z 0-9 . _ - (default vigil.)");
         }
+        short replicationFactor = (short) r.intValue("VIGIL_KAFKA_REPLICATION_FACTOR", 1, 1, 7);
         return new CommonConfig(
                 r.string("VIGIL_KAFKA_BOOTSTRAP", null),
                 prefix,
-                (short) r.intValue("VIGIL_KAFKA_REPLICATION_FACTOR", 1, 1, 7),
+                replicationFactor,
                 r.string("VIGIL_INSTANCE_ID", defaultInstanceId()),
                 r.string("VIGIL_HTTP_HOST", "0.0.0.0"),
                 r.intValue("VIGIL_HTTP_PORT", 9400, 0, 65535),
@@ -105,7 +110,25 @@ public record CommonConfig(
                                 Duration.ZERO,
                                 Duration.ofHours(1))),
                 r.enumValue("VIGIL_TOPICS_SETUP", TopicsSetup.class, TopicsSetup.CREATE) == TopicsSetup.CREATE,
+                topicPolicy(r, replicationFactor),
                 kafkaClientSettings(r));
+    }
+
+    private static TopicPolicy topicPolicy(ConfigReader r, short replicationFactor) {
+        TopicPolicy d = TopicPolicy.DEFAULT;
+        Duration year = Duration.ofDays(365);
+        return new TopicPolicy(
+                r.duration("VIGIL_RETENTION_FRAMES", d.frames(), Duration.ofMinutes(1), year),
+                r.duration("VIGIL_RETENTION_FACES", d.faces(), Duration.ofMinutes(1), year),
+                r.duration("VIGIL_RETENTION_ALERTS", d.alerts(), Duration.ofMinutes(1), year),
+                r.duration("VIGIL_RETENTION_DLQ", d.dlq(), Duration.ofMinutes(1), year),
+                r.duration("VIGIL_RETENTION_CAMERA_STATUS", d.cameraStatus(), Duration.ofMinutes(1), year),
+                r.duration(
+                        "VIGIL_WATCHLIST_ERASURE_LAG",
+                        d.watchlistErasureLag(),
+                        Duration.ofSeconds(1),
+                        Duration.ofDays(30)),
+                replicationFactor);
     }
 
     private static Map<String, String> kafkaClientSettings(ConfigReader r) {
@@ -136,6 +159,7 @@ public record CommonConfig(
                 home,
                 captureWindow,
                 topicsSetup,
+                topicPolicy,
                 kafka);
     }
 
@@ -150,6 +174,7 @@ public record CommonConfig(
                 home,
                 captureWindow,
                 topicsSetup,
+                topicPolicy,
                 kafka);
     }
 

@@ -31,7 +31,7 @@ public final class ConfigReader {
     /** A setting's value may be given as the content of a file named by the setting plus this suffix. */
     public static final String FILE_SUFFIX = "_FILE";
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
@@ -180,7 +180,7 @@ public final class ConfigReader {
 
     /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m} or {@code 1h}. */
     public Duration duration(String key, Duration def, Duration min, Duration max) {
-        return parse(key, def, "a duration from " + fmt(min) + " to " + fmt(max) + " such as 500ms, 30s, 5m", s -> {
+        return parse(key, def, "a duration from " + fmt(min) + " to " + fmt(max) + " such as 500ms, 30s, 5m, 7d", s -> {
             Matcher m = DURATION.matcher(s.toLowerCase(Locale.ROOT));
             if (!m.matches()) {
                 return null;
@@ -190,7 +190,8 @@ public final class ConfigReader {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
             };
             return d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? d : null;
         });
@@ -252,7 +253,7 @@ public final class ConfigReader {
             return d.toMillis() + "ms";
         }
         long s = d.toSeconds();
-        return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
+        return s % 86400 == 0 ? s / 86400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
     /** Every VIGIL_ key given but never read: usually a typo. */
