@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.matcher.index.FlatIndex;
+import io.vigil.matcher.stream.ErasureTicks;
 import io.vigil.matcher.stream.MatcherMetrics;
 import io.vigil.matcher.stream.MatcherTopology;
 import io.vigil.matcher.stream.StreamErrors;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,7 @@ public final class MatcherStage implements Stage {
     private final KafkaStreamsMetrics streamsMetrics;
     private final Watchlist watchlist;
     private final MatcherMetrics metrics;
+    private final ErasureTicks erasure;
     private final KafkaProducer<byte[], byte[]> dlqProducer;
     private final Deque<Long> replacements = new ArrayDeque<>();
     private volatile boolean closing;
@@ -60,8 +63,19 @@ public final class MatcherStage implements Stage {
                 config.index().threads());
         metrics = new MatcherMetrics(watchlist);
         metrics.bindTo(registry);
-        WatchlistDeadLetters watchlistDlq = (where, key, value, reason, detail) ->
+        erasure = new ErasureTicks(
+                dlqProducer, topics.watchlist.name(), common.topicPolicy().watchlistErasureLag());
+        WatchlistDeadLetters watchlistDlq = new WatchlistDeadLetters() {
+            @Override
+            public void send(RecordMetadata where, byte[] key, byte[] value, String reason, String detail) {
                 dlq.publish(where.topic(), where.partition(), where.offset(), key, value, null, reason, detail);
+            }
+
+            @Override
+            public void removed(int partition) {
+                erasure.removed(partition);
+            }
+        };
         Properties props = properties(common, config);
         props.put(StreamErrors.PUBLISHER, dlq);
         streams = new KafkaStreams(MatcherTopology.topology(config, topics, watchlist, metrics, watchlistDlq), props);
@@ -179,6 +193,7 @@ public final class MatcherStage implements Stage {
         closing = true;
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
         streamsMetrics.close();
+        erasure.close();
         dlqProducer.close(Duration.ofSeconds(5));
         metrics.close();
     }

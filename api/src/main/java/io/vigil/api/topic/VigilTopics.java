@@ -89,7 +89,10 @@ public final class VigilTopics {
                                         TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
                                         String.valueOf(erasure),
                                         TopicConfig.SEGMENT_MS_CONFIG,
-                                        String.valueOf(erasure)))),
+                                        String.valueOf(erasure),
+                                        // and the replaced segment files leave the disk a second later, not a minute
+                                        TopicConfig.FILE_DELETE_DELAY_MS_CONFIG,
+                                        "1000"))),
                 new TopicSpec(alerts.name(), 6, configs(isr, deleted(policy.alerts(), 0))),
                 new TopicSpec(dlq.name(), 3, configs(isr, deleted(policy.dlq(), FRAMES_MAX_MESSAGE_BYTES))));
     }

@@ -59,7 +59,8 @@ public final class AccessControl {
             case MATCHER -> {
                 String app = settings.matcher().applicationId();
                 topic(out, principal, t.faces.name(), AclOperation.READ, AclOperation.DESCRIBE);
-                topic(out, principal, t.watchlist.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                // write: after a removal it appends an erasure tick, so the removed person is compacted away in time
+                topic(out, principal, t.watchlist.name(), AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
                 topic(out, principal, t.alerts.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
                 topic(out, principal, t.dlq.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
                 group(out, principal, app);

@@ -11,4 +11,7 @@ public interface WatchlistDeadLetters {
     WatchlistDeadLetters NONE = (where, key, value, reason, detail) -> {};
 
     void send(RecordMetadata where, byte[] key, byte[] value, String reason, String detail);
+
+    /** A person was removed by a tombstone on this partition (the stage then makes sure it is compacted away). */
+    default void removed(int partition) {}
 }

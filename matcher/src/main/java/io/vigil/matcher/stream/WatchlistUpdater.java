@@ -45,6 +45,9 @@ final class WatchlistUpdater implements Processor<String, byte[], Void, Void> {
     @Override
     public void process(Record<String, byte[]> record) {
         String personId = record.key();
+        if (personId != null && personId.startsWith(ErasureTicks.KEY_PREFIX)) {
+            return; // a tick that makes the partition's segment roll (see ErasureTicks): not a person
+        }
         if (personId == null) {
             refuse(record, "invalid-watchlist", "a watchlist record needs the person id as key");
             return;
@@ -53,6 +56,7 @@ final class WatchlistUpdater implements Processor<String, byte[], Void, Void> {
             if (record.value() == null) {
                 store.delete(personId);
                 watchlist.remove(personId);
+                context.recordMetadata().ifPresent(m -> deadLetters.removed(m.partition()));
                 LOG.info("Watchlist: removed {}", personId);
                 return;
             }

@@ -1,0 +1,134 @@
+package io.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.api.watchlist.WatchlistEntry;
+import io.vigil.app.pipeline.Pipeline;
+import io.vigil.app.pipeline.Settings;
+import io.vigil.app.pipeline.StageKind;
+import io.vigil.app.pipeline.TopicWriter;
+import io.vigil.broker.EmbeddedKafka;
+import io.vigil.matcher.MatcherStage;
+import io.vigil.runtime.config.ConfigReader;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Erasure you can prove: after {@code watchlist rm} and the configured erasure lag, the removed person's embedding is
+ * in no segment file of the watchlist topic on the broker's disk, and in no file of the matcher's state.
+ */
+class ErasureIT {
+
+    @Test
+    void aRemovedPersonsEmbeddingLeavesTheBrokersDiskAndTheMatchersStateWithinTheErasureLag() throws Exception {
+        Path home = Files.createDirectories(
+                Path.of("target", "erasure-" + UUID.randomUUID()).toAbsolutePath());
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(home.resolve("kafka"))) {
+            Settings settings = Settings.load(new ConfigReader(Map.of(
+                    "VIGIL_HOME",
+                    home.toString(),
+                    "VIGIL_HTTP_PORT",
+                    "0",
+                    "VIGIL_KAFKA_BOOTSTRAP",
+                    kafka.bootstrapServers(),
+                    "VIGIL_WATCHLIST_ERASURE_LAG",
+                    "5s")));
+            float[] embedding = unit(512, new Random(11));
+            WatchlistEntry person =
+                    new WatchlistEntry("p-erased", "To Be Erased", List.of(embedding), null, Map.of(), 1);
+            // what the embedding looks like on disk: the JSON text of its first values
+            String json = new String(
+                    settings.topics().watchlist.valueSerde().serializer().serialize("", person),
+                    StandardCharsets.UTF_8);
+            String trace = json.substring(json.indexOf("[[") + 2, json.indexOf("[[") + 40);
+            Path topicDirs = kafka.dataDir().resolve("log");
+            try (Pipeline matcher = Pipeline.start(settings, StageKind.MATCHER, false)) {
+                MatcherStage stage = (MatcherStage) matcher.stages().get(0);
+                TopicWriter.write(settings, settings.topics().watchlist, "p-erased", person);
+                await().atMost(Duration.ofSeconds(30)).until(() -> stage.watchlistSize() == 1);
+                assertThat(filesContaining(topicDirs, trace)).isNotEmpty(); // it was on disk
+                try (org.apache.kafka.clients.admin.Admin admin =
+                        io.vigil.runtime.kafka.KafkaClients.admin(settings.common())) {
+                    var r = new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                            settings.topics().watchlist.name());
+                    var c = admin.describeConfigs(List.of(r)).all().get().get(r);
+                    System.out.println("watchlist topic: max.compaction.lag.ms="
+                            + c.get("max.compaction.lag.ms").value() + " segment.ms="
+                            + c.get("segment.ms").value()
+                            + " file.delete.delay.ms="
+                            + c.get("file.delete.delay.ms").value());
+                }
+                long removedAt = System.currentTimeMillis();
+                TopicWriter.write(settings, settings.topics().watchlist, "p-erased", null);
+                await().atMost(Duration.ofSeconds(30)).until(() -> stage.watchlistSize() == 0);
+                // nobody else writes: the matcher's erasure tick is what lets the quiet partition be compacted
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> filesContaining(topicDirs, trace).isEmpty());
+                long erasedAfter = System.currentTimeMillis() - removedAt;
+                assertThat(filesContaining(settings.matcher().stateDir(), trace))
+                        .isEmpty();
+                assertThat(filesContaining(home, trace)).isEmpty();
+                System.out.printf(
+                        "erasure: the removed embedding left the broker's disk %.1f s after watchlist rm"
+                                + " (erasure lag 5 s)%n",
+                        erasedAfter / 1000.0);
+            }
+        }
+    }
+
+    private static List<Path> filesContaining(Path root, String text) throws IOException {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> contains(f, needle))
+                    .toList();
+        }
+    }
+
+    private static boolean contains(Path f, byte[] needle) {
+        try {
+            byte[] hay = Files.readAllBytes(f);
+            outer:
+            for (int i = 0; i + needle.length <= hay.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (hay[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return false; // deleted while walking
+        }
+    }
+
+    private static float[] unit(int dim, Random r) {
+        float[] v = new float[dim];
+        double n = 0;
+        for (int i = 0; i < dim; i++) {
+            v[i] = (float) r.nextGaussian();
+            n += v[i] * v[i];
+        }
+        for (int i = 0; i < dim; i++) {
+            v[i] /= (float) Math.sqrt(n);
+        }
+        return v;
+    }
+}
