@@ -173,6 +173,83 @@ class DeployFilesTest {
     }
 
     @Test
+    void everyStageTalksToKafkaOverSaslSslAsItsOwnUserWithTheDocumentedAcls() throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(DEPLOY.resolve("k8s"))) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try (var parser = new YAMLFactory().createParser(f.toFile())) {
+                    new YAMLMapper()
+                            .readValues(parser, JsonNode.class)
+                            .readAll()
+                            .forEach(docs::add);
+                }
+            }
+        }
+        Map<String, JsonNode> byKindAndName = new HashMap<>();
+        docs.forEach(d -> byKindAndName.put(
+                d.get("kind").asText() + "/" + d.get("metadata").get("name").asText(), d));
+        JsonNode config = byKindAndName.get("ConfigMap/vigil-config").get("data");
+        assertThat(config.get("VIGIL_KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_SSL");
+        assertThat(config.get("VIGIL_KAFKA_SASL_MECHANISM").asText()).isEqualTo("SCRAM-SHA-512");
+        assertThat(config.get("VIGIL_TOPICS_SETUP").asText()).isEqualTo("none");
+        for (String stage : List.of("ingest", "inference", "matcher", "alerts")) {
+            JsonNode pod = byKindAndName
+                    .get("Deployment/vigil-" + stage)
+                    .get("spec")
+                    .get("template")
+                    .get("spec");
+            List<String> secrets = new ArrayList<>();
+            pod.get("volumes").forEach(v -> {
+                if (v.has("secret")) {
+                    secrets.add(v.get("secret").get("secretName").asText());
+                }
+            });
+            assertThat(secrets).as(stage).containsExactlyInAnyOrder("vigil-" + stage, "vigil-kafka-cluster-ca-cert");
+            assertThat(byKindAndName).as("a KafkaUser for " + stage).containsKey("KafkaUser/vigil-" + stage);
+        }
+        docs.stream().filter(d -> d.get("kind").asText().equals("ScaledObject")).forEach(so -> {
+            String auth = so.get("spec")
+                    .get("triggers")
+                    .get(0)
+                    .get("authenticationRef")
+                    .get("name")
+                    .asText();
+            JsonNode ta = byKindAndName.get("TriggerAuthentication/" + auth);
+            assertThat(ta).as(auth).isNotNull();
+            assertThat(so.get("spec")
+                            .get("triggers")
+                            .get(0)
+                            .get("metadata")
+                            .get("sasl")
+                            .asText())
+                    .isEqualTo("scram_sha512");
+        });
+        assertThat(Files.readString(DEPLOY.resolve("k8s/01-config.yaml"))).doesNotContain("change-me");
+        // the KafkaUsers are exactly what `vigil acls --strimzi` prints from the one definition of each role's ACLs
+        String committed = Files.readAllLines(DEPLOY.resolve("k8s/02-kafka-users.yaml")).stream()
+                .filter(l -> !l.startsWith("#"))
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        var generated = io.vigil.app.cli.VigilCommandTest.run(
+                "acls",
+                "--strimzi",
+                "vigil/vigil-kafka",
+                "--grant",
+                "topics=User:vigil-topics",
+                "--grant",
+                "ingest=User:vigil-ingest",
+                "--grant",
+                "inference=User:vigil-inference",
+                "--grant",
+                "matcher=User:vigil-matcher",
+                "--grant",
+                "alerts=User:vigil-alerts",
+                "--grant",
+                "operator=User:vigil-operator");
+        assertThat(generated.exit()).isZero();
+        assertThat(committed).isEqualTo(generated.out());
+    }
+
+    @Test
     void composeAndPrometheusFilesValidateWithTheRealTools() throws Exception {
         assertThat(run(Path.of(".."), "docker-compose", "config", "-q")).isEqualTo(0);
         Path prom = DEPLOY.resolve("prometheus");

@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutionException;
         description = {
             "Prints the exact Kafka ACLs each Vigil role needs, as kafka-acls commands; with --apply, creates them",
             "(as the principal VIGIL_KAFKA_* gives, which must be allowed to alter ACLs).",
-            "Roles: ingest, inference, matcher, alerts, operator. Example:",
+            "Roles: ingest, inference, matcher, alerts, operator, topics (vigil topics). Example:",
             "  vigil acls --grant ingest=User:vigil-ingest --grant matcher=User:vigil-matcher"
         })
 final class AclsCommand implements Callable<Integer> {
@@ -42,6 +42,13 @@ final class AclsCommand implements Callable<Integer> {
     @Option(names = "--apply", description = "create the ACLs instead of printing them")
     boolean apply;
 
+    @Option(
+            names = "--strimzi",
+            paramLabel = "NAMESPACE/CLUSTER",
+            description = "print Strimzi KafkaUser resources (SCRAM-SHA-512) with these ACLs instead, for the cluster"
+                    + " CLUSTER in NAMESPACE; each principal User:NAME becomes the KafkaUser NAME")
+    String strimzi;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -49,6 +56,7 @@ final class AclsCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Settings s = apply ? kafka.settings() : kafka.unchecked();
         List<AclBinding> acls = new ArrayList<>();
+        StringBuilder users = new StringBuilder();
         for (String g : grants) {
             int eq = g.indexOf('=');
             AccessControl.Role role;
@@ -66,7 +74,22 @@ final class AclsCommand implements Callable<Integer> {
                 throw new UserException(
                         "--grant '" + g + "': the principal must read TYPE:NAME, e.g. User:vigil-ingest", 2);
             }
-            acls.addAll(AccessControl.acls(role, principal, s));
+            List<AclBinding> roleAcls = AccessControl.acls(role, principal, s);
+            acls.addAll(roleAcls);
+            if (strimzi != null) {
+                String[] nc = strimzi.split("/", 2);
+                if (nc.length != 2 || !principal.startsWith("User:")) {
+                    throw new UserException(
+                            "--strimzi needs NAMESPACE/CLUSTER, and principals of the form User:NAME", 2);
+                }
+                users.append(users.length() == 0 ? "" : "---\n")
+                        .append(AccessControl.strimziUser(principal.substring(5), nc[0], nc[1], roleAcls));
+            }
+        }
+        if (strimzi != null) {
+            spec.commandLine().getOut().print(users);
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         PrintWriter out = spec.commandLine().getOut();
         String bootstrap =

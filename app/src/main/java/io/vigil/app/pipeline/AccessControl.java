@@ -29,7 +29,9 @@ public final class AccessControl {
         MATCHER,
         ALERTS,
         /** People with the CLI: cameras and the watchlist, and reading what Vigil reports. */
-        OPERATOR;
+        OPERATOR,
+        /** {@code vigil topics}: creating Vigil's topics and changing their settings, nothing else. */
+        TOPICS;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -86,6 +88,17 @@ public final class AccessControl {
                 topic(out, principal, t.cameraStatus.name(), AclOperation.READ, AclOperation.DESCRIBE);
                 topic(out, principal, t.alerts.name(), AclOperation.READ, AclOperation.DESCRIBE);
             }
+            case TOPICS -> {
+                String prefix = settings.common().topicPrefix();
+                for (AclOperation op : List.of(
+                        AclOperation.CREATE,
+                        AclOperation.DESCRIBE,
+                        AclOperation.DESCRIBE_CONFIGS,
+                        AclOperation.ALTER_CONFIGS,
+                        AclOperation.ALTER)) {
+                    out.add(binding(ResourceType.TOPIC, prefix, PatternType.PREFIXED, principal, op));
+                }
+            }
         }
         return out;
     }
@@ -107,6 +120,44 @@ public final class AccessControl {
                 + " --operation " + op.charAt(0)
                 + op.substring(1).toLowerCase(Locale.ROOT).replace("_c", "C")
                 + " " + resource + pattern;
+    }
+
+    /**
+     * A Strimzi {@code KafkaUser} (SCRAM-SHA-512, simple authorization) holding these ACLs: the same ACLs, for a
+     * cluster Strimzi manages. Strimzi puts the user's {@code sasl.jaas.config} in a Secret of the user's name.
+     */
+    public static String strimziUser(String user, String namespace, String cluster, List<AclBinding> acls) {
+        StringBuilder y = new StringBuilder();
+        y.append("apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaUser\nmetadata:\n  name: ")
+                .append(user)
+                .append("\n  namespace: ")
+                .append(namespace)
+                .append("\n  labels: {strimzi.io/cluster: ")
+                .append(cluster)
+                .append("}\nspec:\n")
+                .append("  authentication: {type: scram-sha-512}\n  authorization:\n    type: simple\n    acls:\n");
+        for (AclBinding b : acls) {
+            ResourcePattern r = b.pattern();
+            String type = switch (r.resourceType()) {
+                case TOPIC -> "topic";
+                case GROUP -> "group";
+                case TRANSACTIONAL_ID -> "transactionalId";
+                default -> "cluster";
+            };
+            String op = b.entry().operation().name();
+            String operation =
+                    op.charAt(0) + op.substring(1).toLowerCase(Locale.ROOT).replace("_c", "C");
+            y.append("      - resource: {type: ")
+                    .append(type)
+                    .append(", name: \"")
+                    .append(r.name())
+                    .append("\", patternType: ")
+                    .append(r.patternType() == PatternType.PREFIXED ? "prefix" : "literal")
+                    .append("}\n        operations: [")
+                    .append(operation)
+                    .append("]\n");
+        }
+        return y.toString();
     }
 
     private static void topic(List<AclBinding> out, String principal, String topic, AclOperation... ops) {
