@@ -35,6 +35,10 @@ public final class Bench implements Runnable {
     }
 
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Bench());
         cl.setParameterExceptionHandler((ex, argv) -> {
             ex.getCommandLine()
@@ -50,7 +54,7 @@ public final class Bench implements Runnable {
             }
             throw ex;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     @Override
