@@ -16,7 +16,9 @@ import java.util.List;
  * @param backoffMin     first retry delay; doubles per try
  * @param backoffMax     retry delay cap
  * @param requestTimeout one webhook request's timeout
- * @param token          bearer token the page, stream and recent endpoints require; null = open
+ * @param token          token the page, stream and recent endpoints require (as a bearer header, or typed into the
+ *                       login page); null = open, allowed only when the HTTP server listens on loopback
+ * @param sessionTtl     how long a login lasts
  * @param recent         alerts kept in memory for /alerts/recent and for a newly opened page
  */
 public record AlertsConfig(
@@ -27,6 +29,7 @@ public record AlertsConfig(
         Duration backoffMax,
         Duration requestTimeout,
         String token,
+        Duration sessionTtl,
         int recent) {
 
     public static AlertsConfig from(ConfigReader r) {
@@ -45,7 +48,7 @@ public record AlertsConfig(
         }
         return new AlertsConfig(
                 hooks,
-                r.string("VIGIL_ALERTS_WEBHOOK_SECRET", null),
+                r.secret("VIGIL_ALERTS_WEBHOOK_SECRET"),
                 r.intValue("VIGIL_ALERTS_ATTEMPTS", 6, 1, 100),
                 r.duration(
                         "VIGIL_ALERTS_BACKOFF_MIN",
@@ -62,7 +65,9 @@ public record AlertsConfig(
                         Duration.ofSeconds(5),
                         Duration.ofMillis(100),
                         Duration.ofMinutes(1)),
-                r.string("VIGIL_ALERTS_TOKEN", null),
+                r.secret("VIGIL_ALERTS_TOKEN"),
+                r.duration(
+                        "VIGIL_ALERTS_SESSION_TTL", Duration.ofHours(12), Duration.ofMinutes(1), Duration.ofDays(30)),
                 r.intValue("VIGIL_ALERTS_RECENT", 200, 1, 100_000));
     }
 }

@@ -2,18 +2,20 @@ package io.vigil.alerts;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vigil.alerts.access.Access;
 import io.vigil.alerts.stream.AlertHub;
 import io.vigil.alerts.stream.AlertRoutes;
 import io.vigil.alerts.webhook.WebhookSender;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.runtime.config.CommonConfig;
+import io.vigil.runtime.config.ConfigReader;
+import io.vigil.runtime.http.HttpEndpoint;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
 import io.vigil.runtime.kafka.KafkaAccess;
 import io.vigil.runtime.kafka.KafkaClients;
 import io.vigil.runtime.lifecycle.Stage;
 import io.vigil.runtime.loop.ConsumerLoop;
 import io.vigil.runtime.loop.LoopSettings;
-import io.vigil.runtime.metrics.HttpEndpoint;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -57,7 +59,13 @@ public final class AlertsStage implements Stage {
         this.hub = new AlertHub(config.recent());
         this.metrics = new AlertsMetrics(hub, clock);
         metrics.bindTo(registry);
-        new AlertRoutes(hub, config.token()).register(http);
+        if (config.token() == null && !http.loopbackOnly()) {
+            throw new IllegalArgumentException("the alerts page and stream would show faces to anyone who can reach "
+                    + common.httpHost() + ":" + http.port() + "; set VIGIL_ALERTS_TOKEN to a random secret of at least "
+                    + ConfigReader.MIN_SECRET_LENGTH + " characters (e.g. `openssl rand -hex 24`), or"
+                    + " VIGIL_HTTP_HOST=127.0.0.1 to serve this machine only");
+        }
+        new AlertRoutes(hub, new Access(config.token(), config.sessionTtl(), clock)).register(http);
         if (!config.webhooks().isEmpty() && config.secret() == null) {
             LOG.warn("Webhooks are configured without VIGIL_ALERTS_WEBHOOK_SECRET: receivers cannot verify alerts");
         }

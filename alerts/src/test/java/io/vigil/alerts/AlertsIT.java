@@ -16,7 +16,7 @@ import io.vigil.broker.EmbeddedKafka;
 import io.vigil.broker.EmbeddedKafkaExtension;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.config.ConfigReader;
-import io.vigil.runtime.metrics.HttpEndpoint;
+import io.vigil.runtime.http.HttpEndpoint;
 import io.vigil.runtime.metrics.Metrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -55,7 +55,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 @ExtendWith(EmbeddedKafkaExtension.class)
 class AlertsIT {
-    static final String SECRET = "s3cret";
+    static final String SECRET = "9f1c2e7a4b6d8035c1e2";
+    static final String TOKEN = "4d2b9e7f1a3c6085e2d1";
 
     /** A real HTTP receiver: records what arrives, and answers with the status its script gives. */
     static final class Receiver implements AutoCloseable {
@@ -329,7 +330,7 @@ class AlertsIT {
         Env env = env(kafka, "al4.");
         HttpClient client = HttpClient.newHttpClient();
         try (HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
-                AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_TOKEN", "t0ken"), new SimpleMeterRegistry(), http)) {
+                AlertsStage stage = env.stage(Map.of("VIGIL_ALERTS_TOKEN", TOKEN), new SimpleMeterRegistry(), http)) {
             stage.start();
             String base = "http://127.0.0.1:" + http.port();
             assertThat(client.send(
@@ -350,7 +351,8 @@ class AlertsIT {
                                             .build(),
                                     HttpResponse.BodyHandlers.discarding())
                             .statusCode())
-                    .isEqualTo(401);
+                    .as("the page sends a browser to the login form")
+                    .isEqualTo(303);
             assertThat(client.send(
                                     HttpRequest.newBuilder(URI.create(base + "/metrics"))
                                             .build(),
@@ -361,8 +363,8 @@ class AlertsIT {
 
             List<String> all = new CopyOnWriteArrayList<>();
             List<String> gateOnly = new CopyOnWriteArrayList<>();
-            Thread a = sse(client, base + "/alerts/stream", "t0ken", all);
-            Thread b = sse(client, base + "/alerts/stream?camera=gate", "t0ken", gateOnly);
+            Thread a = sse(client, base + "/alerts/stream", TOKEN, all);
+            Thread b = sse(client, base + "/alerts/stream?camera=gate", TOKEN, gateOnly);
             await().atMost(Duration.ofSeconds(10)).until(() -> stage.hub().subscribers() == 2);
             Alert[] sent = {
                 alert("gate", "p1", 1), alert("door", "p2", 2), alert("gate", "p3", 3), alert("door", "p4", 4)
@@ -376,15 +378,24 @@ class AlertsIT {
             assertThat(all.indexOf(sent[0].alertId())).isLessThan(all.indexOf(sent[2].alertId()));
             assertThat(all.indexOf(sent[1].alertId())).isLessThan(all.indexOf(sent[3].alertId()));
             assertThat(gateOnly).containsExactly(sent[0].alertId(), sent[2].alertId());
+            assertThat(client.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/alerts/recent?limit=2&token=" + TOKEN))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .as("a token in the URL is not accepted: it would end up in logs and history")
+                    .isEqualTo(401);
             HttpResponse<String> recent = client.send(
-                    HttpRequest.newBuilder(URI.create(base + "/alerts/recent?limit=2&token=t0ken"))
+                    HttpRequest.newBuilder(URI.create(base + "/alerts/recent?limit=2"))
+                            .header("Authorization", "Bearer " + TOKEN)
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(recent.statusCode()).isEqualTo(200);
+            assertThat(recent.headers().firstValue("Cache-Control")).hasValue("no-store");
             assertThat(JsonSerde.MAPPER.readTree(recent.body()).size()).isEqualTo(2);
             HttpResponse<String> door = client.send(
                     HttpRequest.newBuilder(URI.create(base + "/alerts/recent?limit=10&camera=door"))
-                            .header("Authorization", "Bearer t0ken")
+                            .header("Authorization", "Bearer " + TOKEN)
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             var doorAlerts = JsonSerde.MAPPER.readTree(door.body());

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.api.alert.Alert;
 import io.vigil.broker.EmbeddedKafka;
 import io.vigil.broker.EmbeddedKafkaExtension;
-import io.vigil.runtime.metrics.HttpEndpoint;
+import io.vigil.runtime.http.HttpEndpoint;
 import io.vigil.runtime.metrics.Metrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,14 +23,14 @@ import java.util.Map;
 class AlertsPageIT {
 
     @Test
-    void anAlertPublishedToTheTopicAppearsOnTheOpenPageWithItsThumbnail(EmbeddedKafka kafka) throws Exception {
+    void afterLoginAnAlertPublishedToTheTopicAppearsOnThePageWithItsThumbnail(EmbeddedKafka kafka) throws Exception {
         assertThat(Browser.CHROMIUM)
                 .as("Debian chromium (scripts/setup-debian.sh installs it)")
                 .isExecutable();
         AlertsIT.Env env = AlertsIT.env(kafka, "page.");
         try (HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
                 AlertsStage stage =
-                        env.stage(Map.of("VIGIL_ALERTS_TOKEN", "pagetoken"), new SimpleMeterRegistry(), http);
+                        env.stage(Map.of("VIGIL_ALERTS_TOKEN", AlertsIT.TOKEN), new SimpleMeterRegistry(), http);
                 Browser browser = new Browser(Files.createTempDirectory(Path.of("target"), "chromium"))) {
             stage.start();
             Alert before = AlertsIT.alert("gate", "p-before", 1);
@@ -38,11 +38,29 @@ class AlertsPageIT {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> !stage.hub().recent(10, null, null).isEmpty());
 
-            browser.navigate("http://127.0.0.1:" + http.port() + "/?token=pagetoken");
+            String base = "http://127.0.0.1:" + http.port();
+            browser.navigate(base + "/");
+            await().atMost(Browser.settle())
+                    .until(() -> browser.eval("location.pathname").equals("/login"));
+            browser.eval("document.getElementById('token').value = 'wrong-token-0123456789'; "
+                    + "document.querySelector('form.login').submit(); 'sent'");
+            await().atMost(Browser.settle())
+                    .until(() -> browser.eval("String(document.getElementById('failed') !== null "
+                                    + "&& !document.getElementById('failed').hidden)")
+                            .equals("true"));
+            browser.eval("document.getElementById('token').value = '" + AlertsIT.TOKEN + "'; "
+                    + "document.querySelector('form.login').submit(); 'sent'");
             await().atMost(Browser.settle())
                     .until(() -> browser.eval("document.getElementById('status').textContent")
                             .equals("live"));
             await().atMost(Browser.settle()).until(() -> browser.dom().contains(before.alertId()));
+
+            assertThat(browser.eval("location.href")).as("no token in any URL").isEqualTo(base + "/");
+            assertThat(browser.eval("document.cookie"))
+                    .as("the session cookie is HttpOnly")
+                    .isEmpty();
+            assertThat(browser.eval("performance.getEntriesByType('resource').map(e => e.name).join(' ')"))
+                    .doesNotContain(AlertsIT.TOKEN);
 
             Alert live = AlertsIT.alert("lobby", "p-live", 2);
             env.publish(live);

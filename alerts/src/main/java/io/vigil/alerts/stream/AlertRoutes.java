@@ -1,109 +1,119 @@
 package io.vigil.alerts.stream;
 
-import com.sun.net.httpserver.HttpExchange;
+import io.vigil.alerts.access.Access;
+import io.vigil.alerts.access.LoginRoutes;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.serde.JsonSerde;
-import io.vigil.runtime.metrics.HttpEndpoint;
+import io.vigil.runtime.http.HttpCall;
+import io.vigil.runtime.http.HttpEndpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP routes of the alerts service: {@code /} (the live page), {@code /alerts/stream} (Server-Sent Events, filters
- * {@code camera} and {@code person}) and {@code /alerts/recent?limit=N}. With a token configured every route needs
- * {@code Authorization: Bearer TOKEN} or {@code ?token=TOKEN} (EventSource cannot send headers); else 401.
+ * {@code camera} and {@code person}) and {@code /alerts/recent?limit=N}. With a token configured every one of them
+ * needs {@code Authorization: Bearer TOKEN} or the session cookie of a login (see {@link Access}); the page sends a
+ * browser without either to {@code /login}, the others answer 401. Alert data is never cached.
  */
 public final class AlertRoutes {
-    private static final long HEARTBEAT_MS = 15_000;
     private final AlertHub hub;
-    private final String token;
+    private final Access access;
     private final byte[] page;
+    private final byte[] script;
+    private final byte[] style;
 
-    public AlertRoutes(AlertHub hub, String token) {
+    public AlertRoutes(AlertHub hub, Access access) {
         this.hub = hub;
-        this.token = token;
-        try (InputStream in = AlertRoutes.class.getResourceAsStream("/io/vigil/alerts/index.html")) {
-            this.page = in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("the alerts page is missing from the jar", e);
+        this.access = access;
+        this.page = resource("index.html");
+        this.script = resource("page.js");
+        this.style = resource("page.css");
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = AlertRoutes.class.getResourceAsStream("/io/vigil/alerts/" + name)) {
+            return in.readAllBytes();
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the alerts page's " + name + " is missing from the jar", e);
         }
     }
 
     public void register(HttpEndpoint http) {
-        http.route("/alerts/stream", this::stream);
-        http.route("/alerts/recent", this::recent);
-        http.route("/", this::page);
+        new LoginRoutes(access).register(http);
+        http.get("/", this::page);
+        http.get("/page.js", call -> asset(call, "text/javascript; charset=utf-8", script));
+        http.get("/page.css", call -> asset(call, "text/css; charset=utf-8", style));
+        http.get("/alerts/recent", this::recent);
+        http.get("/alerts/stream", this::stream);
     }
 
-    private boolean authorised(HttpExchange ex, Map<String, String> q) throws IOException {
-        if (token == null) {
+    private boolean admitted(HttpCall call) throws IOException {
+        if (access.admits(call)) {
             return true;
         }
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        String given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : q.get("token");
-        if (given != null
-                && MessageDigest.isEqual(
-                        given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-            return true;
-        }
-        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-        HttpEndpoint.respond(ex, 401, "application/json", "{\"error\":\"a valid bearer token is required\"}");
+        call.responseHeader("WWW-Authenticate", "Bearer").responseHeader("Cache-Control", "no-store");
+        call.error(
+                401, "log in at /login, or send Authorization: Bearer TOKEN (the alerts service's VIGIL_ALERTS_TOKEN)");
         return false;
     }
 
-    private void page(HttpExchange ex) throws IOException {
-        if (!ex.getRequestURI().getPath().equals("/")) {
-            HttpEndpoint.respond(ex, 404, "text/plain", "not found");
+    private void page(HttpCall call) throws IOException {
+        if (!access.admits(call)) {
+            call.redirect("/login");
             return;
         }
-        if (!authorised(ex, query(ex))) {
-            return;
-        }
-        ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        ex.sendResponseHeaders(200, page.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(page);
-        }
+        call.responseHeader("Cache-Control", "no-store")
+                .responseHeader("Content-Security-Policy", LoginRoutes.PAGE_POLICY);
+        call.respond(200, "text/html; charset=utf-8", page);
     }
 
-    private void recent(HttpExchange ex) throws IOException {
-        Map<String, String> q = query(ex);
-        if (!authorised(ex, q)) {
+    /** The page's script and stylesheet hold nothing secret: the login page needs them before any login. */
+    private static void asset(HttpCall call, String type, byte[] body) throws IOException {
+        call.responseHeader("Cache-Control", "no-cache");
+        call.respond(200, type, body);
+    }
+
+    private void recent(HttpCall call) throws IOException {
+        if (!admitted(call)) {
             return;
         }
         int limit;
         try {
-            limit = Math.max(1, Math.min(1000, Integer.parseInt(q.getOrDefault("limit", "50"))));
+            String given = call.query("limit");
+            limit = given == null ? 50 : Integer.parseInt(given);
         } catch (NumberFormatException e) {
-            HttpEndpoint.respond(ex, 400, "application/json", "{\"error\":\"limit must be an integer 1..1000\"}");
+            limit = -1;
+        }
+        if (limit < 1 || limit > 1000) {
+            call.error(400, "limit must be an integer 1..1000");
             return;
         }
-        List<Alert> alerts = hub.recent(limit, q.get("camera"), q.get("person"));
-        HttpEndpoint.respond(ex, 200, "application/json", JsonSerde.MAPPER.writeValueAsString(alerts));
+        List<Alert> alerts = hub.recent(limit, call.query("camera"), call.query("person"));
+        call.responseHeader("Cache-Control", "no-store");
+        call.respond(200, "application/json", JsonSerde.MAPPER.writeValueAsBytes(alerts));
     }
 
-    private void stream(HttpExchange ex) throws IOException {
-        Map<String, String> q = query(ex);
-        if (!authorised(ex, q)) {
+    private void stream(HttpCall call) throws IOException {
+        if (!admitted(call)) {
             return;
         }
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, 0);
-        AlertHub.Subscriber sub = hub.subscribe(q.get("camera"), q.get("person"));
-        try (OutputStream out = ex.getResponseBody()) {
+        call.responseHeader("Cache-Control", "no-store").responseHeader("X-Accel-Buffering", "no");
+        OutputStream out = call.stream("text/event-stream; charset=utf-8");
+        if (out == null) {
+            return;
+        }
+        long heartbeatMs = call.heartbeat().toMillis();
+        AlertHub.Subscriber sub = hub.subscribe(call.query("camera"), call.query("person"));
+        try {
             out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
             while (true) {
-                Alert a = sub.queue.poll(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+                Alert a = sub.queue.poll(heartbeatMs, TimeUnit.MILLISECONDS);
                 String event = a == null
                         ? ": ping\n\n"
                         : "id: " + a.alertId() + "\nevent: alert\ndata: " + JsonSerde.MAPPER.writeValueAsString(a)
@@ -111,27 +121,12 @@ public final class AlertRoutes {
                 out.write(event.getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
-        } catch (IOException | InterruptedException e) {
-            // the client went away, or the server is stopping
+        } catch (IOException e) {
+            // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             hub.unsubscribe(sub);
         }
-    }
-
-    static Map<String, String> query(HttpExchange ex) {
-        Map<String, String> m = new HashMap<>();
-        String raw = ex.getRequestURI().getRawQuery();
-        if (raw == null) {
-            return m;
-        }
-        for (String kv : raw.split("&")) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                m.put(
-                        URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return m;
     }
 }

@@ -5,11 +5,11 @@ import io.vigil.api.topic.TopicSetup;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.app.UserException;
 import io.vigil.broker.EmbeddedKafka;
+import io.vigil.runtime.http.HttpEndpoint;
 import io.vigil.runtime.kafka.KafkaAccess;
 import io.vigil.runtime.kafka.KafkaClients;
 import io.vigil.runtime.lifecycle.Stage;
 import io.vigil.runtime.lifecycle.StageGroup;
-import io.vigil.runtime.metrics.HttpEndpoint;
 import io.vigil.runtime.metrics.Metrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -78,7 +78,10 @@ public final class Pipeline implements AutoCloseable {
             PrometheusMeterRegistry registry =
                     Metrics.prometheus(kind.label(), settings.common().instanceId());
             HttpEndpoint http = new HttpEndpoint(
-                    settings.common().httpHost(), settings.common().httpPort(), registry);
+                    settings.common().httpHost(),
+                    settings.common().httpPort(),
+                    registry,
+                    settings.common().httpLimits());
             group.add(http);
             List<Stage> stages = new ArrayList<>();
             StageContext context = new StageContext(settings, topics, registry, http);

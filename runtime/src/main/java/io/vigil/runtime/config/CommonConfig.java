@@ -2,6 +2,7 @@ package io.vigil.runtime.config;
 
 import io.vigil.api.frame.CaptureWindow;
 import io.vigil.api.topic.TopicPolicy;
+import io.vigil.runtime.http.HttpLimits;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,7 +25,8 @@ import java.util.Set;
  * @param topicPrefix       prefix of every topic name
  * @param replicationFactor replication factor of topics that topic setup creates
  * @param instanceId        this process's name in metrics, logs and camera status
- * @param httpHost          address the metrics/health server binds to
+ * @param httpHost          address the HTTP server (metrics, health, the alerts page) binds to; loopback by default,
+ *                          {@code 0.0.0.0} to be reachable (the alerts service then requires a token)
  * @param httpPort          its port; 0 picks a free one
  * @param home              where the demo keeps its broker data and state stores
  * @param captureWindow     the capture times inference and the matcher accept
@@ -34,6 +36,7 @@ import java.util.Set;
  * @param topicPolicy       retention of each topic, the watchlist's erasure lag, and durability by replication factor
  * @param kafka             Kafka client settings for every client of this process ({@code VIGIL_KAFKA_} + the
  *                          setting's name in capitals with underscores, e.g. {@code VIGIL_KAFKA_SECURITY_PROTOCOL})
+ * @param httpLimits        what one HTTP client may hold: threads, streams, connections, timeouts
  */
 public record CommonConfig(
         String bootstrap,
@@ -46,7 +49,8 @@ public record CommonConfig(
         CaptureWindow captureWindow,
         boolean topicsSetup,
         TopicPolicy topicPolicy,
-        Map<String, String> kafka) {
+        Map<String, String> kafka,
+        HttpLimits httpLimits) {
     /** Vigil settings under the Kafka prefix that are not client settings. */
     private static final Set<String> NOT_CLIENT_SETTINGS =
             Set.of("VIGIL_KAFKA_BOOTSTRAP", "VIGIL_KAFKA_REPLICATION_FACTOR");
@@ -76,7 +80,8 @@ public record CommonConfig(
                 captureWindow,
                 true,
                 TopicPolicy.DEFAULT,
-                Map.of());
+                Map.of(),
+                HttpLimits.DEFAULT);
     }
 
     public static CommonConfig from(ConfigReader r) {
@@ -93,7 +98,7 @@ public record CommonConfig(
                 prefix,
                 replicationFactor,
                 r.string("VIGIL_INSTANCE_ID", defaultInstanceId()),
-                r.string("VIGIL_HTTP_HOST", "0.0.0.0"),
+                r.string("VIGIL_HTTP_HOST", "127.0.0.1"),
                 r.intValue("VIGIL_HTTP_PORT", 9400, 0, 65535),
                 Path.of(r.string(
                         "VIGIL_HOME",
@@ -111,7 +116,8 @@ public record CommonConfig(
                                 Duration.ofHours(1))),
                 r.enumValue("VIGIL_TOPICS_SETUP", TopicsSetup.class, TopicsSetup.CREATE) == TopicsSetup.CREATE,
                 topicPolicy(r, replicationFactor),
-                kafkaClientSettings(r));
+                kafkaClientSettings(r),
+                httpLimits(r));
     }
 
     private static TopicPolicy topicPolicy(ConfigReader r, short replicationFactor) {
@@ -129,6 +135,18 @@ public record CommonConfig(
                         Duration.ofSeconds(1),
                         Duration.ofDays(30)),
                 replicationFactor);
+    }
+
+    private static HttpLimits httpLimits(ConfigReader r) {
+        HttpLimits d = HttpLimits.DEFAULT;
+        return new HttpLimits(
+                r.intValue("VIGIL_HTTP_THREADS", d.threads(), 2, 512),
+                r.intValue("VIGIL_HTTP_MAX_STREAMS", d.maxStreams(), 0, 10_000),
+                r.intValue("VIGIL_HTTP_MAX_CONNECTIONS", d.maxConnections(), 16, 1_000_000),
+                r.duration("VIGIL_HTTP_IDLE_TIMEOUT", d.idleTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(30)),
+                r.duration(
+                        "VIGIL_HTTP_HEADER_TIMEOUT", d.headerTimeout(), Duration.ofMillis(100), Duration.ofMinutes(5)),
+                r.intValue("VIGIL_HTTP_MAX_HEADER_BYTES", d.maxHeaderBytes(), 1024, 65_536));
     }
 
     private static Map<String, String> kafkaClientSettings(ConfigReader r) {
@@ -160,7 +178,8 @@ public record CommonConfig(
                 captureWindow,
                 topicsSetup,
                 topicPolicy,
-                kafka);
+                kafka,
+                httpLimits);
     }
 
     public CommonConfig withHttpPort(int port) {
@@ -175,7 +194,8 @@ public record CommonConfig(
                 captureWindow,
                 topicsSetup,
                 topicPolicy,
-                kafka);
+                kafka,
+                httpLimits);
     }
 
     /** What a starting process does about topics. */

@@ -31,6 +31,21 @@ public final class ConfigReader {
     /** A setting's value may be given as the content of a file named by the setting plus this suffix. */
     public static final String FILE_SUFFIX = "_FILE";
 
+    /** The shortest secret accepted: 16 random characters are beyond guessing over HTTP. */
+    public static final int MIN_SECRET_LENGTH = 16;
+    /** Words of example values that must never guard a real deployment. */
+    private static final List<String> PLACEHOLDERS = List.of(
+            "changeme",
+            "changeit",
+            "replaceme",
+            "placeholder",
+            "example",
+            "yoursecret",
+            "yourtoken",
+            "password",
+            "secret",
+            "token");
+
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final Map<String, String> values;
@@ -100,6 +115,43 @@ public final class ConfigReader {
             v = fromFile(key + FILE_SUFFIX, values.get(key + FILE_SUFFIX));
         }
         return v == null || v.isEmpty() ? def : v;
+    }
+
+    /**
+     * A secret (a token, an HMAC key): like {@link #string}, but a value that is short, a placeholder such as
+     * {@code change-me}, or made of a few repeated characters is a problem, so a copied example never guards anything.
+     * The value itself is never repeated in the message.
+     */
+    public String secret(String key) {
+        String v = string(key, null);
+        if (v == null) {
+            return null;
+        }
+        String weakness = weakness(v);
+        if (weakness != null) {
+            problems.add(key + " (from " + sources.getOrDefault(key, sources.get(key + FILE_SUFFIX)) + ") is "
+                    + weakness + "; use at least " + MIN_SECRET_LENGTH
+                    + " random characters, e.g. the output of `openssl rand -hex 24`");
+            return null;
+        }
+        return v;
+    }
+
+    /** Why {@code secret} guards nothing, or null when it is acceptable. */
+    static String weakness(String secret) {
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            return "too short (" + secret.length() + " characters)";
+        }
+        String letters = secret.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
+        for (String placeholder : PLACEHOLDERS) {
+            if (letters.contains(placeholder)) {
+                return "a placeholder (it contains '" + placeholder + "')";
+            }
+        }
+        if (secret.chars().distinct().count() < 6) {
+            return "too repetitive (" + secret.chars().distinct().count() + " distinct characters)";
+        }
+        return null;
     }
 
     private String fromFile(String key, String path) {

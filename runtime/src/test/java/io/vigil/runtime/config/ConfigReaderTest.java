@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.vigil.runtime.http.HttpLimits;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -96,5 +97,40 @@ class ConfigReaderTest {
         ConfigReader r = new ConfigReader(Map.of("VIGIL_TOPIC_PREFIX", "bad prefix!"));
         CommonConfig.from(r);
         assertThatThrownBy(r::finish).hasMessageContaining("VIGIL_TOPIC_PREFIX=bad prefix!");
+    }
+
+    @Test
+    void refusesShortPlaceholderAndRepetitiveSecretsWithoutRepeatingThem() {
+        for (String weak : List.of("hunter2", "change-me-change-me", "my-alerts-token-2026", "abababababababababab")) {
+            ConfigReader r = new ConfigReader(Map.of("VIGIL_ALERTS_TOKEN", weak));
+            assertThat(r.secret("VIGIL_ALERTS_TOKEN")).isNull();
+            assertThatThrownBy(r::finish)
+                    .hasMessageContaining("VIGIL_ALERTS_TOKEN")
+                    .hasMessageContaining("openssl rand -hex 24")
+                    .hasMessageNotContaining(weak);
+        }
+        ConfigReader r = new ConfigReader(Map.of("VIGIL_ALERTS_TOKEN", "4d2b9e7f1a3c6085e2d1"));
+        assertThat(r.secret("VIGIL_ALERTS_TOKEN")).isEqualTo("4d2b9e7f1a3c6085e2d1");
+        r.finish();
+        assertThat(ConfigReader.weakness("hunter2")).isEqualTo("too short (7 characters)");
+        assertThat(ConfigReader.weakness("change-me-change-me")).isEqualTo("a placeholder (it contains 'changeme')");
+        assertThat(ConfigReader.weakness("abababababababababab")).isEqualTo("too repetitive (2 distinct characters)");
+    }
+
+    @Test
+    void readsTheHttpLimitsAndListensOnLoopbackByDefault() {
+        CommonConfig defaults = CommonConfig.from(new ConfigReader(Map.of()));
+        assertThat(defaults.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(defaults.httpLimits()).isEqualTo(HttpLimits.DEFAULT);
+        ConfigReader r = new ConfigReader(Map.of(
+                "VIGIL_HTTP_THREADS", "8",
+                "VIGIL_HTTP_MAX_STREAMS", "100",
+                "VIGIL_HTTP_HEADER_TIMEOUT", "2s",
+                "VIGIL_HTTP_MAX_CONNECTIONS", "3"));
+        CommonConfig c = CommonConfig.from(r);
+        assertThat(c.httpLimits().threads()).isEqualTo(8);
+        assertThat(c.httpLimits().maxStreams()).isEqualTo(100);
+        assertThat(c.httpLimits().headerTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(r::finish).hasMessageContaining("VIGIL_HTTP_MAX_CONNECTIONS=3");
     }
 }

@@ -1,0 +1,234 @@
+package io.vigil.runtime.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The HTTP side of a Vigil process: {@code /metrics} (Prometheus text), {@code /health/live} (200 while every
+ * liveness check passes: a loop that died or is stuck fails it, so an orchestrator restarts the process) and
+ * {@code /health/ready} (200 when every readiness check passes); both answer 503 naming the failing checks. Stages
+ * add their own routes (the alerts service serves its page and stream here).
+ *
+ * <p>Every client is a stranger: requests are parsed without holding a thread, so half-sent requests cost only a
+ * connection (bounded, and closed after the header timeout); routes run on a bounded pool; live streams are capped.
+ */
+public final class HttpEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
+    private final String host;
+    private final HttpLimits limits;
+    private final Server server;
+    private final QueuedThreadPool pool;
+    private final ServerConnector connector;
+    private final Semaphore streams;
+    private final Counter refusedStreams;
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final Map<String, BooleanSupplier> readiness = new ConcurrentHashMap<>();
+    private final Map<String, BooleanSupplier> liveness = new ConcurrentHashMap<>();
+
+    public HttpEndpoint(String host, int port, PrometheusMeterRegistry registry) {
+        this(host, port, registry, HttpLimits.DEFAULT);
+    }
+
+    public HttpEndpoint(String host, int port, PrometheusMeterRegistry registry, HttpLimits limits) {
+        this.host = host;
+        this.limits = limits;
+        this.streams = new Semaphore(limits.maxStreams());
+        // routes, streams, the acceptor and the selector: nothing else may take a thread
+        pool = new QueuedThreadPool(limits.threads() + limits.maxStreams() + 2, 2);
+        pool.setName("vigil-http");
+        pool.setDaemon(true);
+        pool.setReservedThreads(0);
+        pool.setStopTimeout(2000);
+        server = new Server(pool);
+        HttpConfiguration config = new HttpConfiguration();
+        config.setRequestHeaderSize(limits.maxHeaderBytes());
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        Counter lateHeaders = Counter.builder("vigil.http.refused")
+                .tag("reason", "header-timeout")
+                .description("connections closed or requests refused to protect the server")
+                .register(registry);
+        connector.addEventListener(new HeaderDeadline(limits.headerTimeout(), connector.getScheduler(), lateHeaders));
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        ErrorHandler errors = new ErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowCauses(false);
+        errors.setShowMessageInTitle(false);
+        server.setErrorHandler(errors);
+        server.setHandler(new Dispatcher());
+        refusedStreams = Counter.builder("vigil.http.refused")
+                .tag("reason", "streams")
+                .description("connections closed or requests refused to protect the server")
+                .register(registry);
+        Gauge.builder("vigil.http.streams", streams, s -> limits.maxStreams() - s.availablePermits())
+                .description("live streams open")
+                .register(registry);
+        Gauge.builder(
+                        "vigil.http.connections",
+                        connector,
+                        c -> c.getConnectedEndPoints().size())
+                .description("open HTTP connections")
+                .register(registry);
+        get("/metrics", call -> call.respond(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        get("/health/live", call -> health(call, liveness));
+        get("/health/ready", call -> health(call, readiness));
+        try {
+            server.start();
+        } catch (Exception e) {
+            close();
+            throw new UncheckedIOException(
+                    "cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                            + "); set VIGIL_HTTP_PORT to a free port, or 0 for any",
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+        LOG.info("Metrics and health on http://{}:{}/metrics", host, port());
+    }
+
+    /** Adds a readiness check; {@code /health/ready} fails while any check returns false. */
+    public void readiness(String name, BooleanSupplier check) {
+        readiness.put(name, check);
+    }
+
+    /** Adds a liveness check; {@code /health/live} fails while any check returns false. */
+    public void liveness(String name, BooleanSupplier check) {
+        liveness.put(name, check);
+    }
+
+    /** Serves GET (and HEAD) requests for exactly {@code path}. */
+    public void get(String path, Route route) {
+        routes.put("GET " + path, route);
+    }
+
+    /** Serves POST requests for exactly {@code path}. */
+    public void post(String path, Route route) {
+        routes.put("POST " + path, route);
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public HttpLimits limits() {
+        return limits;
+    }
+
+    /** Whether only this machine can reach the server: it listens on a loopback address. */
+    public boolean loopbackOnly() {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Threads of the server's pool at work now (the acceptor and the selector always are). */
+    int busyThreads() {
+        return pool.getBusyThreads();
+    }
+
+    boolean acquireStream() {
+        if (streams.tryAcquire()) {
+            return true;
+        }
+        refusedStreams.increment();
+        return false;
+    }
+
+    void releaseStream() {
+        streams.release();
+    }
+
+    private static void health(HttpCall call, Map<String, BooleanSupplier> checks) throws IOException {
+        StringBuilder failing = new StringBuilder();
+        checks.forEach((name, check) -> {
+            boolean ok;
+            try {
+                ok = check.getAsBoolean();
+            } catch (RuntimeException e) {
+                ok = false;
+            }
+            if (!ok) {
+                failing.append(failing.length() == 0 ? "" : ",")
+                        .append('"')
+                        .append(HttpCall.jsonEscape(name))
+                        .append('"');
+            }
+        });
+        call.responseHeader("Cache-Control", "no-store");
+        if (failing.length() == 0) {
+            call.respond(200, "application/json", "{\"status\":\"UP\"}");
+        } else {
+            call.respond(503, "application/json", "{\"status\":\"DOWN\",\"failing\":[" + failing + "]}");
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    /** Finds the route, runs it on this (pool) thread, and ends the response whatever the route did. */
+    private final class Dispatcher extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String method = request.getMethod();
+            String path = Request.getPathInContext(request);
+            Route route = routes.get(("HEAD".equals(method) ? "GET" : method) + " " + path);
+            HttpCall call = new HttpCall(request, response, HttpEndpoint.this);
+            response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            response.getHeaders().put("Referrer-Policy", "no-referrer");
+            try {
+                if (route != null) {
+                    route.handle(call);
+                } else if (routes.containsKey("GET " + path) || routes.containsKey("POST " + path)) {
+                    response.getHeaders().put(HttpHeader.ALLOW, routes.containsKey("GET " + path) ? "GET" : "POST");
+                    call.error(405, method + " is not allowed here");
+                } else {
+                    call.error(404, "no such path");
+                }
+                call.finish();
+                callback.succeeded();
+            } catch (IOException | RuntimeException e) {
+                call.finish();
+                if (!(e instanceof IOException)) {
+                    LOG.warn("HTTP route {} failed: {}", path, e.toString());
+                }
+                callback.failed(e);
+            }
+            return true;
+        }
+    }
+}
