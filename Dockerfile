@@ -20,7 +20,8 @@ FROM eclipse-temurin:17-jre
 RUN useradd --system --home /var/lib/vigil --create-home vigil
 COPY --from=build /src/app/target/vigil.jar /opt/vigil/vigil.jar
 USER vigil
-ENV VIGIL_HOME=/var/lib/vigil VIGIL_HTTP_PORT=9400
+# in a container, loopback is reachable from nowhere: serve the pod's address (the alerts page then needs a token)
+ENV VIGIL_HOME=/var/lib/vigil VIGIL_HTTP_HOST=0.0.0.0 VIGIL_HTTP_PORT=9400
 EXPOSE 9400
 HEALTHCHECK --interval=15s --timeout=3s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9400 && printf 'GET /health/live HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q 200 <&3"]
 ENTRYPOINT ["java", "-XX:+UseG1GC", "-XX:MaxRAMPercentage=75", "-jar", "/opt/vigil/vigil.jar"]

@@ -251,7 +251,22 @@ class DeployFilesTest {
 
     @Test
     void composeAndPrometheusFilesValidateWithTheRealTools() throws Exception {
-        assertThat(run(Path.of(".."), "docker-compose", "config", "-q")).isEqualTo(0);
+        Map<String, String> token = Map.of("VIGIL_ALERTS_TOKEN", "4d2b9e7f1a3c6085e2d1");
+        assertThat(run(Path.of(".."), token, "docker-compose", "config", "-q")).isEqualTo(0);
+        assertThat(run(
+                        Path.of(".."),
+                        token,
+                        "docker-compose",
+                        "-f",
+                        "docker-compose.yml",
+                        "-f",
+                        "deploy/compose/secure.yml",
+                        "config",
+                        "-q"))
+                .isEqualTo(0);
+        assertThat(run(Path.of(".."), Map.of(), "docker-compose", "config", "-q"))
+                .as("compose refuses to start the alerts page without a token")
+                .isNotZero();
         Path prom = DEPLOY.resolve("prometheus");
         assertThat(run(prom, "promtool", "check", "rules", "vigil-rules.yml")).isEqualTo(0);
         assertThat(run(prom, "promtool", "test", "rules", "vigil-rules.test.yml"))
@@ -261,10 +276,14 @@ class DeployFilesTest {
     }
 
     static int run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
+        return run(dir, Map.of(), cmd);
+    }
+
+    static int run(Path dir, Map<String, String> env, String... cmd) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        b.environment().remove("VIGIL_ALERTS_TOKEN");
+        b.environment().putAll(env);
+        Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes());
         int rc = p.waitFor();
         if (rc != 0) {

@@ -1,10 +1,17 @@
 package io.vigil.app.cli;
 
 import io.vigil.app.UserException;
+import io.vigil.app.pipeline.Settings;
 import io.vigil.app.pipeline.StageKind;
+import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.config.ConfigException;
+import io.vigil.runtime.kafka.KafkaAccess;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.nio.file.Path;
 
 /** The {@code vigil} command. */
 @Command(
@@ -52,9 +59,34 @@ public final class Vigil implements Runnable {
                 cmd.getErr().println("vigil: " + ex.getMessage());
                 return ex instanceof UserException u ? u.exitCode() : 2;
             }
+            if (refusedByKafka(ex)) {
+                cmd.getErr().println("vigil: " + KafkaAccess.refusal(ex, kafkaSettings(parseResult), null));
+                return 1;
+            }
             throw ex;
         });
         return cl;
+    }
+
+    /** Whether the failure is Kafka refusing this client's credentials or its rights. */
+    static boolean refusedByKafka(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The Kafka settings the failed command used: the environment, its --config file and --bootstrap. */
+    private static CommonConfig kafkaSettings(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult p = parsed;
+        while (p.hasSubcommand()) {
+            p = p.subcommand();
+        }
+        Path config = p.matchedOptionValue("--config", null);
+        String bootstrap = p.matchedOptionValue("--bootstrap", null);
+        return Settings.fromEnvironment(config).withBootstrap(bootstrap).common();
     }
 
     @Override
