@@ -24,6 +24,7 @@ class ComposeSmokeIT {
     @Container
     static final ComposeContainer COMPOSE = new ComposeContainer(new File("../docker-compose.yml"))
             .withBuild(true)
+            .withEnv("VIGIL_ALERTS_TOKEN", "4d2b9e7f1a3c6085e2d1")
             .withExposedService(
                     "alerts",
                     9400,
