@@ -5,6 +5,7 @@
 #   prometheus, promtool   dashboards and alert rules checked against a real Prometheus
 #   chromium               the live alerts page tested in a real browser
 #   docker-compose         validates docker-compose.yml without a Docker engine
+#   mosquitto(-clients)    a real MQTT broker and mosquitto_sub for the alerts' MQTT sink
 # `setup-debian.sh demo` installs only what `vigil demo` needs (the sample camera).
 set -euo pipefail
 demo=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
@@ -12,7 +13,7 @@ demo=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1
 if [[ "${1:-all}" == demo ]]; then
   packages=("${demo[@]}")
 else
-  packages=("${demo[@]}" gstreamer1.0-tools prometheus chromium docker-compose)
+  packages=("${demo[@]}" gstreamer1.0-tools prometheus chromium docker-compose mosquitto mosquitto-clients)
 fi
 missing=()
 for p in "${packages[@]}"; do

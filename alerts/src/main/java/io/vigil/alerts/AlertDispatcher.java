@@ -1,49 +1,41 @@
 package io.vigil.alerts;
 
-import io.vigil.alerts.stream.AlertHub;
 import io.vigil.alerts.webhook.WebhookSender;
 import io.vigil.api.alert.Alert;
-import io.vigil.api.serde.WireFormatException;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
 import io.vigil.runtime.loop.RecordHandler;
 import io.vigil.runtime.loop.RejectedRecordException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The alerts service's record handler: checks each alert against its schema where it is consumed (an alert that
- * breaks it never reaches a receiver: its ids go into HTTP headers and event-stream lines), then delivers it to every
- * sink. Its offset is committed once every sink has delivered it or dead-lettered it.
+ * The webhook sink's record handler: checks each alert where it is consumed ({@link AlertRecords}; what fails goes to
+ * the dead-letter topic, from this loop only), then posts it to every webhook. Its offset is committed once every
+ * webhook has delivered it or dead-lettered it; each webhook has its own queue, so a slow one delays only itself.
  */
 final class AlertDispatcher implements RecordHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AlertDispatcher.class);
     private final AlertsConfig config;
-    private final AlertHub hub;
     private final WebhookSender webhooks;
     private final DeadLetterPublisher dlq;
     private final AlertsMetrics metrics;
-    private final Deserializer<Alert> alerts;
+    private final AlertRecords records;
 
     AlertDispatcher(
-            Deserializer<Alert> alerts,
+            AlertRecords records,
             AlertsConfig config,
-            AlertHub hub,
             WebhookSender webhooks,
             DeadLetterPublisher dlq,
             AlertsMetrics metrics) {
-        this.alerts = alerts;
+        this.records = records;
         this.config = config;
-        this.hub = hub;
         this.webhooks = webhooks;
         this.dlq = dlq;
         this.metrics = metrics;
@@ -51,26 +43,10 @@ final class AlertDispatcher implements RecordHandler {
 
     @Override
     public CompletionStage<?> handle(ConsumerRecord<byte[], byte[]> r) throws RejectedRecordException {
-        if (r.value() == null) {
-            return null; // a tombstone is not an alert
+        Alert alert = records.read(r);
+        if (alert == null || config.webhooks().isEmpty()) {
+            return null;
         }
-        Alert alert;
-        try {
-            alert = alerts.deserialize(r.topic(), r.value());
-        } catch (WireFormatException e) {
-            throw new RejectedRecordException("invalid-alert", e.getMessage());
-        }
-        if (alert.schemaVersion() != Alert.SCHEMA_VERSION) {
-            throw new RejectedRecordException(
-                    "unknown-version",
-                    "alert schemaVersion " + alert.schemaVersion() + " but this service reads version "
-                            + Alert.SCHEMA_VERSION + "; upgrade it");
-        }
-        if (r.key() == null || !Arrays.equals(r.key(), alert.cameraId().getBytes(StandardCharsets.UTF_8))) {
-            throw new RejectedRecordException("key-mismatch", "an alert's record key must be its camera id");
-        }
-        hub.publish(alert);
-        metrics.delivered("stream", "delivered", alert.capturedAt());
         List<CompletableFuture<?>> out = new ArrayList<>();
         for (URI url : config.webhooks()) {
             out.add(webhooks.send(url, alert.alertId(), r.value()).thenCompose(o -> {

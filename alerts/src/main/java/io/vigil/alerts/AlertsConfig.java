@@ -1,5 +1,7 @@
 package io.vigil.alerts;
 
+import io.vigil.alerts.mqtt.MqttSettings;
+import io.vigil.api.Secrets;
 import io.vigil.runtime.config.ConfigReader;
 
 import java.net.URI;
@@ -20,6 +22,8 @@ import java.util.List;
  *                       login page); null = open, allowed only when the HTTP server listens on loopback
  * @param sessionTtl     how long a login lasts
  * @param recent         alerts kept in memory for /alerts/recent and for a newly opened page
+ * @param concurrency    requests in flight at once per webhook; more alerts wait in that webhook's queue
+ * @param mqtt           the MQTT sink, or null for none
  */
 public record AlertsConfig(
         List<URI> webhooks,
@@ -30,7 +34,9 @@ public record AlertsConfig(
         Duration requestTimeout,
         String token,
         Duration sessionTtl,
-        int recent) {
+        int recent,
+        int concurrency,
+        MqttSettings mqtt) {
 
     public static AlertsConfig from(ConfigReader r) {
         List<URI> hooks = new ArrayList<>();
@@ -68,6 +74,47 @@ public record AlertsConfig(
                 r.secret("VIGIL_ALERTS_TOKEN"),
                 r.duration(
                         "VIGIL_ALERTS_SESSION_TTL", Duration.ofHours(12), Duration.ofMinutes(1), Duration.ofDays(30)),
-                r.intValue("VIGIL_ALERTS_RECENT", 200, 1, 100_000));
+                r.intValue("VIGIL_ALERTS_RECENT", 200, 1, 100_000),
+                r.intValue("VIGIL_ALERTS_WEBHOOK_CONCURRENCY", 4, 1, 256),
+                mqtt(r));
+    }
+
+    private static MqttSettings mqtt(ConfigReader r) {
+        String url = r.string("VIGIL_ALERTS_MQTT_URL", null);
+        String topic = r.string("VIGIL_ALERTS_MQTT_TOPIC", "vigil/alerts");
+        String user = r.string("VIGIL_ALERTS_MQTT_USER", null);
+        String password = r.secret("VIGIL_ALERTS_MQTT_PASSWORD");
+        if (topic.isEmpty() || topic.endsWith("/") || topic.contains("+") || topic.contains("#")) {
+            r.problem("VIGIL_ALERTS_MQTT_TOPIC=" + topic + " is invalid: give a topic prefix without + # or a trailing"
+                    + " / (default vigil/alerts)");
+        }
+        if (url == null) {
+            if (user != null || password != null) {
+                r.problem("VIGIL_ALERTS_MQTT_USER/PASSWORD are set but VIGIL_ALERTS_MQTT_URL is not: give the broker,"
+                        + " e.g. tcp://mqtt.local:1883");
+            }
+            return null;
+        }
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null
+                || !("tcp".equals(uri.getScheme()) || "ssl".equals(uri.getScheme()))
+                || uri.getHost() == null
+                || uri.getPort() < 1) {
+            r.problem("VIGIL_ALERTS_MQTT_URL=" + Secrets.maskUrl(url) + " is invalid: give tcp://host:port or"
+                    + " ssl://host:port (e.g. tcp://mqtt.local:1883); credentials go in VIGIL_ALERTS_MQTT_USER and"
+                    + " VIGIL_ALERTS_MQTT_PASSWORD");
+            return null;
+        }
+        if (uri.getUserInfo() != null) {
+            r.problem("VIGIL_ALERTS_MQTT_URL must not carry credentials: put them in VIGIL_ALERTS_MQTT_USER and"
+                    + " VIGIL_ALERTS_MQTT_PASSWORD");
+            return null;
+        }
+        return new MqttSettings(uri, topic, user, password);
     }
 }

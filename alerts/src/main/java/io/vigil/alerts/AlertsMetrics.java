@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vigil.alerts.mqtt.MqttSink;
 import io.vigil.alerts.stream.AlertHub;
 import io.vigil.runtime.metrics.OwnedMeters;
 
@@ -34,6 +35,13 @@ final class AlertsMetrics extends OwnedMeters {
         own(Gauge.builder("vigil.alerts.stream.subscribers", hub, AlertHub::subscribers)
                 .description("Live alert stream clients")
                 .register(r));
+    }
+
+    /** Whether the MQTT sink is connected (1) or not (0). */
+    void mqtt(MqttSink sink) {
+        own(Gauge.builder("vigil.alerts.mqtt.connected", sink, m -> m.connected() ? 1 : 0)
+                .description("Whether the MQTT sink is connected to its broker")
+                .register(registry()));
     }
 
     void retried() {

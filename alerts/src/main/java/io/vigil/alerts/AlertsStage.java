@@ -3,6 +3,7 @@ package io.vigil.alerts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vigil.alerts.access.Access;
+import io.vigil.alerts.mqtt.MqttSink;
 import io.vigil.alerts.stream.AlertHub;
 import io.vigil.alerts.stream.AlertRoutes;
 import io.vigil.alerts.webhook.WebhookSender;
@@ -18,6 +19,7 @@ import io.vigil.runtime.loop.ConsumerLoop;
 import io.vigil.runtime.loop.LoopSettings;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +28,19 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The alerts service: consumes {@code alerts} as a consumer group (the supervised {@link ConsumerLoop}) and delivers
- * each alert to every sink (the live stream and page, every webhook). Offsets are committed only once every sink has
- * delivered or given up, so a restart loses nothing; a webhook that gives up sends the alert to the dead-letter topic.
+ * The alerts service. Each sink reads the alerts topic on its own, so none waits for another:
+ * <ul>
+ *   <li>the live stream, page and recent list: a {@link AlertFeed} over every partition, outside any group, so every
+ *       replica's viewers see every alert;</li>
+ *   <li>webhooks: the consumer group {@value #GROUP} (the supervised {@link ConsumerLoop}), committing an alert once
+ *       every webhook has delivered it or sent it to the dead-letter topic; each webhook has its own queue;</li>
+ *   <li>MQTT, when configured: the group {@value #MQTT_GROUP}, committing once the MQTT broker has the alert.</li>
+ * </ul>
+ * A restart loses nothing: each group resumes from its own committed offsets.
  */
 public final class AlertsStage implements Stage {
     public static final String GROUP = "vigil-alerts";
+    public static final String MQTT_GROUP = "vigil-alerts-mqtt";
     private static final Logger LOG = LoggerFactory.getLogger(AlertsStage.class);
     private final CommonConfig common;
     private final AlertsConfig config;
@@ -43,6 +52,9 @@ public final class AlertsStage implements Stage {
     private KafkaProducer<byte[], byte[]> producer;
     private KafkaClientMetrics clientMetrics;
     private ConsumerLoop loop;
+    private ConsumerLoop mqttLoop;
+    private MqttSink mqtt;
+    private AlertFeed feed;
 
     public AlertsStage(
             CommonConfig common,
@@ -82,6 +94,15 @@ public final class AlertsStage implements Stage {
 
     @Override
     public void start() {
+        AlertRecords records = new AlertRecords(topics.alerts.valueSerde().deserializer());
+        feed = new AlertFeed(
+                () -> KafkaClients.byteConsumer(KafkaClients.reader(common, "vigil-alerts-feed")),
+                topics.alerts.name(),
+                hub,
+                records,
+                metrics,
+                t -> KafkaAccess.refusal(t, common, "Read"));
+        feed.start();
         producer = KafkaClients.byteProducer(KafkaClients.producer(common, "vigil-alerts"));
         DeadLetterPublisher dlq = new DeadLetterPublisher(producer, topics.dlq.name(), "alerts", registry);
         WebhookSender webhooks = new WebhookSender(
@@ -89,8 +110,7 @@ public final class AlertsStage implements Stage {
                 config,
                 clock,
                 (url, attempt, reason) -> metrics.retried());
-        AlertDispatcher dispatcher =
-                new AlertDispatcher(topics.alerts.valueSerde().deserializer(), config, hub, webhooks, dlq, metrics);
+        AlertDispatcher dispatcher = new AlertDispatcher(records, config, webhooks, dlq, metrics);
         loop = new ConsumerLoop(
                         LoopSettings.committing("alerts", topics.alerts.name()),
                         () -> {
@@ -105,29 +125,65 @@ public final class AlertsStage implements Stage {
                         registry,
                         t -> KafkaAccess.refusal(t, common, "Read"))
                 .start();
+        if (config.mqtt() != null) {
+            startMqtt(records, dlq);
+        }
         LOG.info(
-                "Alerts started: {} webhook(s), stream and page on the HTTP port{}",
+                "Alerts started: {} webhook(s), {}stream and page on the HTTP port{}",
                 config.webhooks().size(),
+                config.mqtt() == null ? "" : "MQTT to " + config.mqtt().url().getHost() + ", ",
                 config.token() == null ? "" : " (bearer token required)");
+    }
+
+    private void startMqtt(AlertRecords records, DeadLetterPublisher dlq) {
+        try {
+            mqtt = new MqttSink(
+                    config.mqtt(), "vigil-alerts-" + common.instanceId(), config.backoffMin(), config.backoffMax());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException(
+                    "VIGIL_ALERTS_MQTT_URL=" + config.mqtt().url() + " cannot be used: " + e.getMessage(), e);
+        }
+        mqtt.start();
+        mqttLoop = new ConsumerLoop(
+                        LoopSettings.committing("alerts-mqtt", topics.alerts.name()),
+                        () -> KafkaClients.byteConsumer(KafkaClients.consumer(common, "vigil-alerts-mqtt", MQTT_GROUP)),
+                        new MqttHandler(records, mqtt, metrics),
+                        dlq,
+                        registry,
+                        t -> KafkaAccess.refusal(t, common, "Read"))
+                .start();
+        metrics.mqtt(mqtt);
     }
 
     @Override
     public boolean ready() {
-        return loop != null && loop.ready();
+        return loop != null && loop.ready() && (mqttLoop == null || mqttLoop.ready()) && feed.ready();
     }
 
     @Override
     public String failure() {
-        return loop == null ? null : loop.failureText();
+        if (loop != null && loop.failureText() != null) {
+            return loop.failureText();
+        }
+        return mqttLoop == null ? null : mqttLoop.failureText();
     }
 
     @Override
     public boolean live() {
-        return loop == null || loop.live();
+        return (loop == null || loop.live()) && (mqttLoop == null || mqttLoop.live());
     }
 
     @Override
     public void close() {
+        if (feed != null) {
+            feed.close();
+        }
+        if (mqttLoop != null) {
+            mqttLoop.close();
+        }
+        if (mqtt != null) {
+            mqtt.close();
+        }
         if (loop != null) {
             loop.close();
         }

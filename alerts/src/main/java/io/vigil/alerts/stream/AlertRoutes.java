@@ -108,7 +108,9 @@ public final class AlertRoutes {
             return;
         }
         long heartbeatMs = call.heartbeat().toMillis();
-        AlertHub.Subscriber sub = hub.subscribe(call.query("camera"), call.query("person"));
+        // a reconnecting EventSource sends the id of the last alert it received
+        AlertHub.Subscriber sub =
+                hub.subscribe(call.query("camera"), call.query("person"), call.header("Last-Event-ID"));
         try {
             out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();

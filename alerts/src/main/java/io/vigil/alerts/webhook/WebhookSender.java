@@ -7,8 +7,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +27,7 @@ public final class WebhookSender {
     private final AlertsConfig config;
     private final Clock clock;
     private final RetryListener listener;
+    private final Map<URI, Lane> lanes = new ConcurrentHashMap<>();
 
     /** Observes retries (for metrics). */
     public interface RetryListener {
@@ -52,8 +58,21 @@ public final class WebhookSender {
         if (config.secret() != null) {
             req.header(Signature.HEADER, Signature.header(config.secret(), clock.millis() / 1000, body));
         }
-        return client.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding())
-                .handle((resp, err) -> {
+        Lane lane = lanes.computeIfAbsent(url, u -> new Lane(config.concurrency()));
+        CompletableFuture<HttpResponse<Void>> response = new CompletableFuture<>();
+        lane.submit(() -> client.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding())
+                // the whole exchange, body included, within the timeout: a receiver that answers slowly, or never,
+                // holds one of its own webhook's slots for at most that long, and nothing else
+                .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((resp, err) -> {
+                    lane.done();
+                    if (err != null) {
+                        response.completeExceptionally(err);
+                    } else {
+                        response.complete(resp);
+                    }
+                }));
+        return response.handle((resp, err) -> {
                     if (err == null && resp.statusCode() / 100 == 2) {
                         return CompletableFuture.completedFuture(
                                 new Outcome(url, true, n, "HTTP " + resp.statusCode()));
@@ -79,15 +98,55 @@ public final class WebhookSender {
                 .thenCompose(f -> f);
     }
 
+    /** Requests waiting for, and holding, one webhook's slots: each webhook has its own, so one slow receiver waits alone. */
+    private static final class Lane {
+        private final Semaphore slots;
+        private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+
+        Lane(int slots) {
+            this.slots = new Semaphore(slots);
+        }
+
+        void submit(Runnable request) {
+            waiting.add(request);
+            drain();
+        }
+
+        void done() {
+            slots.release();
+            drain();
+        }
+
+        private void drain() {
+            while (!waiting.isEmpty() && slots.tryAcquire()) {
+                Runnable next = waiting.poll();
+                if (next == null) {
+                    slots.release();
+                    return;
+                }
+                next.run();
+            }
+        }
+    }
+
+    /** Requests of this webhook waiting for a slot (for metrics and tests). */
+    public int waiting(URI url) {
+        Lane lane = lanes.get(url);
+        return lane == null ? 0 : lane.waiting.size();
+    }
+
     long delay(int attempt) {
         long cap = config.backoffMax().toMillis();
         long d = Math.min(cap, config.backoffMin().toMillis() << Math.min(attempt - 1, 20));
         return d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
     }
 
-    private static String rootCause(Throwable t) {
+    private String rootCause(Throwable t) {
         while (t.getCause() != null) {
             t = t.getCause();
+        }
+        if (t instanceof java.util.concurrent.TimeoutException) {
+            return "no complete answer within " + config.requestTimeout().toMillis() + " ms";
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }

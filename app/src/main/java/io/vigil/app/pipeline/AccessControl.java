@@ -80,6 +80,7 @@ public final class AccessControl {
             case ALERTS -> {
                 topic(out, principal, t.alerts.name(), AclOperation.READ, AclOperation.DESCRIBE);
                 group(out, principal, AlertsStage.GROUP);
+                group(out, principal, AlertsStage.MQTT_GROUP);
                 topic(out, principal, t.dlq.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
             }
             case OPERATOR -> {

@@ -46,6 +46,15 @@ public final class KafkaClients {
         return m;
     }
 
+    /** A consumer outside any group: it assigns itself partitions and never commits (needs only Read on topics). */
+    public static Map<String, Object> reader(CommonConfig config, String clientId) {
+        Map<String, Object> m = common(config, clientId);
+        m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        m.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return m;
+    }
+
     /** A consumer of raw bytes: stages decode records themselves, so an unreadable record fails alone. */
     public static KafkaConsumer<byte[], byte[]> byteConsumer(Map<String, Object> props) {
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
