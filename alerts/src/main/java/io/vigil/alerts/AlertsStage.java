@@ -3,6 +3,7 @@ package io.vigil.alerts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vigil.alerts.access.Access;
+import io.vigil.alerts.evidence.FrameEvidence;
 import io.vigil.alerts.mqtt.MqttSink;
 import io.vigil.alerts.stream.AlertHub;
 import io.vigil.alerts.stream.AlertRoutes;
@@ -55,6 +56,7 @@ public final class AlertsStage implements Stage {
     private ConsumerLoop mqttLoop;
     private MqttSink mqtt;
     private AlertFeed feed;
+    private final FrameEvidence evidence;
 
     public AlertsStage(
             CommonConfig common,
@@ -77,7 +79,14 @@ public final class AlertsStage implements Stage {
                     + ConfigReader.MIN_SECRET_LENGTH + " characters (e.g. `openssl rand -hex 24`), or"
                     + " VIGIL_HTTP_HOST=127.0.0.1 to serve this machine only");
         }
-        new AlertRoutes(hub, new Access(config.token(), config.sessionTtl(), clock)).register(http);
+        Access access = new Access(config.token(), config.sessionTtl(), clock);
+        new AlertRoutes(hub, access).register(http);
+        evidence = new FrameEvidence(
+                () -> KafkaClients.byteConsumer(KafkaClients.reader(common, "vigil-alerts-evidence")),
+                topics.frames.valueSerde().deserializer(),
+                hub,
+                access);
+        evidence.register(http);
         if (!config.webhooks().isEmpty() && config.secret() == null) {
             LOG.warn("Webhooks are configured without VIGIL_ALERTS_WEBHOOK_SECRET: receivers cannot verify alerts");
         }
@@ -178,6 +187,7 @@ public final class AlertsStage implements Stage {
         if (feed != null) {
             feed.close();
         }
+        evidence.close();
         if (mqttLoop != null) {
             mqttLoop.close();
         }

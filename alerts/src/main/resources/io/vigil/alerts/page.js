@@ -28,8 +28,30 @@
     info.append(text('div', 'sim', 'similarity ' + a.similarity.toFixed(3) + ' (threshold ' + a.threshold.toFixed(2) + ')'));
     info.append(text('div', 'time', new Date(a.capturedAt).toLocaleString() + ' · ' + a.latencyMs + ' ms'));
     li.append(img, info);
+    li.tabIndex = 0;
+    li.title = 'open the whole frame';
+    li.addEventListener('click', () => open(a));
+    li.addEventListener('keydown', e => { if (e.key === 'Enter') open(a); });
     list.prepend(li);
   }
+
+  // the evidence: the whole frame with the face boxed, while the frames topic still holds it
+  const viewer = document.getElementById('frame');
+  const frameImg = document.getElementById('frame-img');
+  const frameNote = document.getElementById('frame-note');
+  function open(a) {
+    frameNote.textContent = a.displayName + ' · camera ' + a.cameraId + ' · ' + new Date(a.capturedAt).toLocaleString();
+    frameImg.hidden = true;
+    frameImg.onload = () => { frameImg.hidden = false; };
+    frameImg.onerror = () => {
+      fetch('/alerts/' + encodeURIComponent(a.alertId) + '/frame').then(loginAgain)
+        .then(r => r.ok ? null : r.json()).then(j => { if (j) frameNote.textContent = j.error || 'frame unavailable'; });
+    };
+    frameImg.dataset.alertId = a.alertId;
+    frameImg.src = '/alerts/' + encodeURIComponent(a.alertId) + '/frame';
+    viewer.showModal();
+  }
+  document.getElementById('frame-close').addEventListener('click', () => viewer.close());
 
   // the session cookie travels with every same-origin request; when it has expired, log in again
   function loginAgain(r) { if (r.status === 401) location.assign('/login'); return r; }

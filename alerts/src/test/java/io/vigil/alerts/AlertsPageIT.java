@@ -62,8 +62,7 @@ class AlertsPageIT {
             assertThat(browser.eval("performance.getEntriesByType('resource').map(e => e.name).join(' ')"))
                     .doesNotContain(AlertsIT.TOKEN);
 
-            Alert live = AlertsIT.alert("lobby", "p-live", 2);
-            env.publish(live);
+            Alert live = AlertsEvidenceIT.alertWithFrame(env, "lobby", "p-live", 2);
             await().atMost(Browser.settle()).until(() -> browser.dom().contains(live.alertId()));
 
             String first = browser.eval("document.querySelector('li.alert').dataset.alertId");
@@ -78,6 +77,18 @@ class AlertsPageIT {
                     .contains("Person p-live", "camera lobby", "similarity 0.700");
             assertThat(browser.eval("document.querySelectorAll('li.alert').length"))
                     .isEqualTo("2");
+
+            // opening the alert shows the whole frame it was raised on, the face boxed
+            browser.eval("document.querySelector('li.alert').click(); 'opened'");
+            await().atMost(Browser.settle())
+                    .until(() -> browser.eval("String(document.getElementById('frame').open"
+                                    + " && document.getElementById('frame-img').naturalWidth)")
+                            .equals("640"));
+            assertThat(browser.eval("document.getElementById('frame-img').getAttribute('src')"))
+                    .isEqualTo("/alerts/" + live.alertId() + "/frame");
+            Path frameShot = Path.of("target", "alerts-page-frame.png").toAbsolutePath();
+            browser.screenshot(frameShot);
+            browser.eval("document.getElementById('frame').close(); 'closed'");
 
             Path shot = Path.of("target", "alerts-page.png").toAbsolutePath();
             browser.screenshot(shot);

@@ -4,6 +4,7 @@ import io.vigil.runtime.http.HttpCall;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -51,6 +52,17 @@ public final class Access {
         }
         String session = call.cookie(COOKIE);
         return session != null && validSession(session);
+    }
+
+    /** Whether the call is admitted; if not, answers it with 401 saying how to be. */
+    public boolean admitOrRefuse(HttpCall call) throws IOException {
+        if (admits(call)) {
+            return true;
+        }
+        call.responseHeader("WWW-Authenticate", "Bearer").responseHeader("Cache-Control", "no-store");
+        call.error(
+                401, "log in at /login, or send Authorization: Bearer TOKEN (the alerts service's VIGIL_ALERTS_TOKEN)");
+        return false;
     }
 
     /** Compares in constant time, so the answer's timing says nothing about how much of a guess was right. */

@@ -129,6 +129,21 @@ public final class AlertHub {
         return subscribers.size();
     }
 
+    /** The alert with this id if the hub holds it, else null. */
+    public Alert find(String alertId) {
+        synchronized (recent) {
+            if (!held.contains(alertId)) {
+                return null;
+            }
+            for (Alert a : recent) {
+                if (a.alertId().equals(alertId)) {
+                    return a;
+                }
+            }
+            return null;
+        }
+    }
+
     /** Whether the hub holds this alert. */
     public boolean holds(String alertId) {
         synchronized (recent) {

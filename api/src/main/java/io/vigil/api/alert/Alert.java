@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vigil.api.Ids;
 import io.vigil.api.Text;
 import io.vigil.api.face.FaceBox;
+import io.vigil.api.frame.FrameRef;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -45,7 +46,8 @@ public record Alert(
         long latencyMs,
         long frameSequence,
         FaceBox box,
-        byte[] thumbnail) {
+        byte[] thumbnail,
+        FrameRef frame) {
     public static final int SCHEMA_VERSION = 1;
     /** Largest thumbnail an alert may carry. */
     public static final int MAX_THUMBNAIL_BYTES = 256 * 1024;
@@ -90,6 +92,38 @@ public record Alert(
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid alert: " + String.join("; ", problems));
         }
+    }
+
+    /** An alert without the frame's place (as written before alerts carried it). */
+    public Alert(
+            int schemaVersion,
+            String alertId,
+            String cameraId,
+            String personId,
+            String displayName,
+            double similarity,
+            double threshold,
+            Instant capturedAt,
+            Instant matchedAt,
+            long latencyMs,
+            long frameSequence,
+            FaceBox box,
+            byte[] thumbnail) {
+        this(
+                schemaVersion,
+                alertId,
+                cameraId,
+                personId,
+                displayName,
+                similarity,
+                threshold,
+                capturedAt,
+                matchedAt,
+                latencyMs,
+                frameSequence,
+                box,
+                thumbnail,
+                null);
     }
 
     /** The deterministic alert id of a (camera, person, frame) sighting. */

@@ -23,8 +23,30 @@ public record FrameFaces(
         long processedAtMs,
         int frameWidth,
         int frameHeight,
-        List<Face> faces) {
+        List<Face> faces,
+        int framePartition,
+        long frameOffset) {
+    /** Faces of a frame whose place on the frames topic is not known. */
+    public FrameFaces(
+            String cameraId,
+            long sequence,
+            long captureTimeMs,
+            long processedAtMs,
+            int frameWidth,
+            int frameHeight,
+            List<Face> faces) {
+        this(cameraId, sequence, captureTimeMs, processedAtMs, frameWidth, frameHeight, faces, -1, -1);
+    }
+
+    /** Whether the record says where its frame is on the frames topic. */
+    public boolean locatesFrame() {
+        return framePartition >= 0 && frameOffset >= 0;
+    }
+
     public FrameFaces {
+        if (framePartition < -1 || frameOffset < -1) {
+            throw new IllegalArgumentException("frame partition and offset must be -1 (unknown) or not negative");
+        }
         Ids.require("camera id", cameraId);
         if (frameWidth <= 0 || frameHeight <= 0) {
             throw new IllegalArgumentException("frame size must be positive, got " + frameWidth + "x" + frameHeight);

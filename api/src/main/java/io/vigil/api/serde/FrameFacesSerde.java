@@ -8,19 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Binary wire format of {@link FrameFaces}, version 1:
+ * Binary wire format of {@link FrameFaces}, version 2:
  * {@code u8 version | u16+utf8 cameraId | i64 sequence | i64 captureTimeMs | i64 processedAtMs | i32 frameWidth |
- * i32 frameHeight | u16 faceCount | faces}, each face
+ * i32 frameHeight | i32 framePartition | i64 frameOffset | u16 faceCount | faces} (version 1, still read, has no
+ * frame partition and offset: upgrade matchers before inference), each face
  * {@code f32 x1 y1 x2 y2 | f32 x10 landmarks | f32 score | u16 dim | f32 x dim embedding | i32+bytes thumbnail}.
  */
 public final class FrameFacesSerde extends WireSerde<FrameFaces> {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_FRAME = 1;
     public static final int MAX_EMBEDDING_DIM = 4096;
     public static final int MAX_THUMBNAIL_BYTES = 256 * 1024;
 
     @Override
     public byte[] encode(FrameFaces ff) {
-        int size = 1 + BinaryWriter.stringSize(ff.cameraId()) + 8 + 8 + 8 + 4 + 4 + 2;
+        int size = 1 + BinaryWriter.stringSize(ff.cameraId()) + 8 + 8 + 8 + 4 + 4 + 4 + 8 + 2;
         for (Face f : ff.faces()) {
             size += 16 + 40 + 4 + 2 + 4 * f.embedding().length + 4 + f.thumbnail().length;
         }
@@ -32,6 +34,8 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
                 .i64(ff.processedAtMs())
                 .i32(ff.frameWidth())
                 .i32(ff.frameHeight())
+                .i32(ff.framePartition())
+                .i64(ff.frameOffset())
                 .u16(ff.faces().size());
         for (Face f : ff.faces()) {
             FaceBox b = f.box();
@@ -52,7 +56,7 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
     public FrameFaces decode(byte[] bytes) {
         BinaryReader r = new BinaryReader("faces", bytes);
         int version = r.version();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_FRAME) {
             throw new UnknownVersionException("faces", version, VERSION);
         }
         String camera = r.string("cameraId");
@@ -61,6 +65,8 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
         long processed = r.i64("processedAtMs");
         int fw = r.i32("frameWidth");
         int fh = r.i32("frameHeight");
+        int partition = version == VERSION ? r.i32("framePartition") : -1;
+        long offset = version == VERSION ? r.i64("frameOffset") : -1;
         int count = r.u16("faceCount");
         List<Face> faces = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -77,6 +83,7 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
             faces.add(construct("faces", () -> new Face(box, landmarks, score, embedding, thumb)));
         }
         r.end();
-        return construct("faces", () -> new FrameFaces(camera, seq, capture, processed, fw, fh, faces));
+        return construct(
+                "faces", () -> new FrameFaces(camera, seq, capture, processed, fw, fh, faces, partition, offset));
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,9 +49,24 @@ class AlertSchemaAgreementTest {
         variants.put("frameSequence", "-5");
         variants.put("schemaVersion", "2");
         variants.put("box", "null");
+        variants.put("frame", "{\"topic\":\"vigil.frames\",\"partition\":0,\"offset\":-1}");
+        variants.put("frame ", "{\"topic\":\"vigil frames\",\"partition\":0,\"offset\":5}");
+        variants.put("frame  ", "{\"topic\":\"vigil.frames\",\"partition\":-2,\"offset\":5}");
         int refused = 0;
         assertThat(schema.validate(valid)).isEmpty();
         assertThat(javaAccepts(valid)).isTrue();
+        for (String frame : List.of("null", "{\"topic\":\"vigil.frames\",\"partition\":3,\"offset\":5}")) {
+            ObjectNode withFrame = valid.deepCopy();
+            withFrame.set("frame", JsonSerde.MAPPER.readTree(frame));
+            assertThat(schema.validate(withFrame)).as(frame).isEmpty();
+            assertThat(javaAccepts(withFrame)).as(frame).isTrue();
+        }
+        ObjectNode older = valid.deepCopy();
+        older.remove("frame");
+        assertThat(schema.validate(older))
+                .as("an alert written before frames were located")
+                .isEmpty();
+        assertThat(javaAccepts(older)).isTrue();
         for (Map.Entry<String, String> v : variants.entrySet()) {
             ObjectNode copy = valid.deepCopy();
             copy.set(v.getKey().trim(), JsonSerde.MAPPER.readTree(v.getValue()));

@@ -81,6 +81,8 @@ public final class AccessControl {
                 topic(out, principal, t.alerts.name(), AclOperation.READ, AclOperation.DESCRIBE);
                 group(out, principal, AlertsStage.GROUP);
                 group(out, principal, AlertsStage.MQTT_GROUP);
+                // the whole frame of an alert, as evidence (GET /alerts/{id}/frame)
+                topic(out, principal, t.frames.name(), AclOperation.READ, AclOperation.DESCRIBE);
                 topic(out, principal, t.dlq.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
             }
             case OPERATOR -> {

@@ -227,8 +227,16 @@ public final class FrameBatcher implements RecordHandler {
 
     private void publish(Pending p, List<Face> faces, long now) {
         Frame f = p.frame();
-        FrameFaces ff =
-                new FrameFaces(f.cameraId(), f.sequence(), f.captureTimeMs(), now, f.width(), f.height(), faces);
+        FrameFaces ff = new FrameFaces(
+                f.cameraId(),
+                f.sequence(),
+                f.captureTimeMs(),
+                now,
+                f.width(),
+                f.height(),
+                faces,
+                p.record().partition(),
+                p.record().offset());
         producer.send(
                 new ProducerRecord<>(
                         facesTopic, null, f.captureTimeMs(), p.record().key(), facesWriter.serialize(facesTopic, ff)),

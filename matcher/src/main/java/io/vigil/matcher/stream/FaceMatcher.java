@@ -3,6 +3,7 @@ package io.vigil.matcher.stream;
 import io.vigil.api.alert.Alert;
 import io.vigil.api.face.Face;
 import io.vigil.api.face.FrameFaces;
+import io.vigil.api.frame.FrameRef;
 import io.vigil.api.serde.UnknownVersionException;
 import io.vigil.api.serde.WireFormatException;
 import io.vigil.api.watchlist.WatchlistEntry;
@@ -33,14 +34,21 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(FaceMatcher.class);
     private final RateLimitedLog warn = new RateLimitedLog(LOG, 1000);
     private final MatcherConfig config;
+    private final String framesTopic;
     private final Watchlist watchlist;
     private final MatcherMetrics metrics;
     private final Deserializer<FrameFaces> faces;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Long> cooldown;
 
-    FaceMatcher(MatcherConfig config, Deserializer<FrameFaces> faces, Watchlist watchlist, MatcherMetrics metrics) {
+    FaceMatcher(
+            MatcherConfig config,
+            Deserializer<FrameFaces> faces,
+            String framesTopic,
+            Watchlist watchlist,
+            MatcherMetrics metrics) {
         this.config = config;
+        this.framesTopic = framesTopic;
         this.faces = faces;
         this.watchlist = watchlist;
         this.metrics = metrics;
@@ -139,7 +147,8 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
                 Math.max(0, now - frame.captureTimeMs()),
                 frame.sequence(),
                 face.box(),
-                face.thumbnail());
+                face.thumbnail(),
+                frame.locatesFrame() ? new FrameRef(framesTopic, frame.framePartition(), frame.frameOffset()) : null);
         context.forward(new Record<>(frame.cameraId(), alert, frame.captureTimeMs()), MatcherTopology.ALERTS_SINK);
         metrics.emitted.increment();
     }

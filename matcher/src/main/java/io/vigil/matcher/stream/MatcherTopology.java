@@ -51,7 +51,8 @@ public final class MatcherTopology {
         t.addSource("faces-source", Serdes.String().deserializer(), new ByteArrayDeserializer(), topics.faces.name());
         t.addProcessor(
                 "face-matcher",
-                () -> new FaceMatcher(config, topics.faces.valueSerde().deserializer(), watchlist, metrics),
+                () -> new FaceMatcher(
+                        config, topics.faces.valueSerde().deserializer(), topics.frames.name(), watchlist, metrics),
                 "faces-source");
         t.addStateStore(
                 Stores.keyValueStoreBuilder(

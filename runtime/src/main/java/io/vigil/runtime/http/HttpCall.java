@@ -40,6 +40,18 @@ public final class HttpCall {
         return request.getMethod();
     }
 
+    private Map<String, String> pathParams = Map.of();
+
+    void pathParams(Map<String, String> params) {
+        this.pathParams = Map.copyOf(params);
+    }
+
+    /** A {@code {name}} segment of the route's path template, URL-decoded; null if the route has none. */
+    public String pathParam(String name) {
+        String raw = pathParams.get(name);
+        return raw == null ? null : java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    }
+
     public String path() {
         return Request.getPathInContext(request);
     }

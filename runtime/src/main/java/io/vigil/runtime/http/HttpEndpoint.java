@@ -22,8 +22,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 
@@ -46,6 +49,7 @@ public final class HttpEndpoint implements AutoCloseable {
     private final Semaphore streams;
     private final Counter refusedStreams;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final List<Template> templates = new CopyOnWriteArrayList<>();
     private final Map<String, BooleanSupplier> readiness = new ConcurrentHashMap<>();
     private final Map<String, BooleanSupplier> liveness = new ConcurrentHashMap<>();
 
@@ -123,9 +127,43 @@ public final class HttpEndpoint implements AutoCloseable {
         liveness.put(name, check);
     }
 
-    /** Serves GET (and HEAD) requests for exactly {@code path}. */
+    /**
+     * Serves GET (and HEAD) requests for exactly {@code path}, or for a template whose segments in braces match any
+     * one non-empty segment, e.g. {@code /alerts/{alertId}/frame} ({@link HttpCall#pathParam}).
+     */
     public void get(String path, Route route) {
-        routes.put("GET " + path, route);
+        if (path.contains("{")) {
+            templates.add(new Template("GET", path.split("/", -1), route));
+        } else {
+            routes.put("GET " + path, route);
+        }
+    }
+
+    /** A route whose path has {@code {name}} segments. */
+    private record Template(String method, String[] segments, Route route) {
+        /** The segments' values by name, or null when the path does not fit. */
+        Map<String, String> match(String m, String path) {
+            if (!method.equals(m)) {
+                return null;
+            }
+            String[] given = path.split("/", -1);
+            if (given.length != segments.length) {
+                return null;
+            }
+            Map<String, String> params = new HashMap<>();
+            for (int i = 0; i < given.length; i++) {
+                String s = segments[i];
+                if (s.startsWith("{") && s.endsWith("}")) {
+                    if (given[i].isEmpty()) {
+                        return null;
+                    }
+                    params.put(s.substring(1, s.length() - 1), given[i]);
+                } else if (!s.equals(given[i])) {
+                    return null;
+                }
+            }
+            return params;
+        }
     }
 
     /** Serves POST requests for exactly {@code path}. */
@@ -206,8 +244,16 @@ public final class HttpEndpoint implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             String method = request.getMethod();
             String path = Request.getPathInContext(request);
-            Route route = routes.get(("HEAD".equals(method) ? "GET" : method) + " " + path);
+            String verb = "HEAD".equals(method) ? "GET" : method;
+            Route route = routes.get(verb + " " + path);
             HttpCall call = new HttpCall(request, response, HttpEndpoint.this);
+            for (int i = 0; route == null && i < templates.size(); i++) {
+                Map<String, String> params = templates.get(i).match(verb, path);
+                if (params != null) {
+                    route = templates.get(i).route();
+                    call.pathParams(params);
+                }
+            }
             response.getHeaders().put("X-Content-Type-Options", "nosniff");
             response.getHeaders().put("Referrer-Policy", "no-referrer");
             try {
