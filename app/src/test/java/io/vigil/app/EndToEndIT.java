@@ -157,6 +157,7 @@ class EndToEndIT {
                     .allSatisfy(a -> assertThat(a.cameraId() + "=" + a.personId())
                             .isIn("cam-1=John_Simm", "cam-2=Grace_Hopper"));
             assertCooldownRespected(alerts);
+            assertEachAlertLocatesItsFrame(alerts, pipeline.topics(), bootstrap);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 String ls = VigilCommandTest.run("camera", "ls", "--bootstrap", bootstrap)
                         .out();
@@ -283,6 +284,36 @@ class EndToEndIT {
                         .isGreaterThanOrEqualTo(atLeast);
             }
         });
+    }
+
+    /** Each alert names the place of its frame on the frames topic, and the record there is that frame. */
+    static void assertEachAlertLocatesItsFrame(
+            List<Alert> alerts, io.vigil.api.topic.VigilTopics topics, String bootstrap) {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            for (Alert a : alerts) {
+                assertThat(a.frame())
+                        .as("alert %s names its frame", a.alertId())
+                        .isNotNull();
+                assertThat(a.frame().topic()).isEqualTo(topics.frames.name());
+                var tp = new org.apache.kafka.common.TopicPartition(
+                        a.frame().topic(), a.frame().partition());
+                c.assign(List.of(tp));
+                c.seek(tp, a.frame().offset());
+                var records = c.poll(Duration.ofSeconds(10)).records(tp);
+                assertThat(records).isNotEmpty();
+                var frame = topics.frames
+                        .valueSerde()
+                        .deserializer()
+                        .deserialize(tp.topic(), records.get(0).value());
+                assertThat(records.get(0).offset()).isEqualTo(a.frame().offset());
+                assertThat(frame.cameraId()).isEqualTo(a.cameraId());
+                assertThat(frame.sequence()).isEqualTo(a.frameSequence());
+            }
+        }
     }
 
     /** Two distinct alerts for one camera and person are at least a cooldown apart in capture time. */
