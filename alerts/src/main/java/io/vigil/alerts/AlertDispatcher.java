@@ -1,5 +1,6 @@
 package io.vigil.alerts;
 
+import io.vigil.alerts.webhook.Webhook;
 import io.vigil.alerts.webhook.WebhookSender;
 import io.vigil.api.alert.Alert;
 import io.vigil.runtime.kafka.DeadLetterPublisher;
@@ -9,7 +10,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -48,15 +48,18 @@ final class AlertDispatcher implements RecordHandler {
             return null;
         }
         List<CompletableFuture<?>> out = new ArrayList<>();
-        for (URI url : config.webhooks()) {
-            out.add(webhooks.send(url, alert.alertId(), r.value()).thenCompose(o -> {
+        for (Webhook hook : config.webhooks()) {
+            if (!hook.wants(alert)) {
+                continue;
+            }
+            out.add(webhooks.send(hook, alert.alertId(), r.value()).thenCompose(o -> {
                 if (o.delivered()) {
                     metrics.delivered("webhook", "delivered", alert.capturedAt());
                     return CompletableFuture.completedFuture(null);
                 }
                 metrics.delivered("webhook", "failed", alert.capturedAt());
-                LOG.warn("Alert {} not delivered to {}: {}", alert.alertId(), url.getHost(), o.detail());
-                return dlq.publish(r, "webhook-failed", url.getHost() + ": " + o.detail());
+                LOG.warn("Alert {} not delivered to webhook {}: {}", alert.alertId(), hook.name(), o.detail());
+                return dlq.publish(r, "webhook-failed", hook.name() + ": " + o.detail());
             }));
         }
         return CompletableFuture.allOf(out.toArray(new CompletableFuture<?>[0]));

@@ -7,6 +7,7 @@ import io.vigil.alerts.evidence.FrameEvidence;
 import io.vigil.alerts.mqtt.MqttSink;
 import io.vigil.alerts.stream.AlertHub;
 import io.vigil.alerts.stream.AlertRoutes;
+import io.vigil.alerts.webhook.Webhook;
 import io.vigil.alerts.webhook.WebhookSender;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.runtime.config.CommonConfig;
@@ -87,8 +88,23 @@ public final class AlertsStage implements Stage {
                 hub,
                 access);
         evidence.register(http);
-        if (!config.webhooks().isEmpty() && config.secret() == null) {
-            LOG.warn("Webhooks are configured without VIGIL_ALERTS_WEBHOOK_SECRET: receivers cannot verify alerts");
+        for (Webhook hook : config.webhooks()) {
+            if (hook.secret() == null) {
+                LOG.warn(
+                        "Webhook {} has no secret (VIGIL_ALERTS_WEBHOOK_SECRET or its own _SECRET): its receiver"
+                                + " cannot verify alerts",
+                        hook.name());
+            }
+        }
+        long pollInterval = Long.parseLong(common.kafka().getOrDefault("max.poll.interval.ms", "300000"));
+        if (!config.webhooks().isEmpty() && config.worstDelivery().toMillis() > pollInterval) {
+            throw new IllegalArgumentException("a webhook delivery can take up to "
+                    + config.worstDelivery().toSeconds()
+                    + " s (VIGIL_ALERTS_ATTEMPTS=" + config.attempts() + " attempts of VIGIL_ALERTS_WEBHOOK_TIMEOUT="
+                    + config.requestTimeout().toMillis() + " ms, with backoff up to VIGIL_ALERTS_BACKOFF_MAX="
+                    + config.backoffMax().toMillis() + " ms between them), longer than the consumer's"
+                    + " max.poll.interval.ms (" + pollInterval + " ms) within which a rebalance must finish: lower"
+                    + " the attempts, timeout or backoff, or raise VIGIL_KAFKA_MAX_POLL_INTERVAL_MS");
         }
     }
 

@@ -67,7 +67,14 @@ class AlertsIT {
         volatile int failFirst;
         volatile long delayMs;
 
+        final String secret;
+
         Receiver() throws Exception {
+            this(SECRET);
+        }
+
+        Receiver(String secret) throws Exception {
+            this.secret = secret;
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
             server.createContext("/hook", ex -> {
                 byte[] body = ex.getRequestBody().readAllBytes();
@@ -80,7 +87,7 @@ class AlertsIT {
                 int status = n <= failFirst ? 500 : 200;
                 if (status == 200) {
                     signaturesValid.add(Signature.verify(
-                            SECRET,
+                            secret,
                             ex.getRequestHeaders().getFirst(Signature.HEADER),
                             body,
                             System.currentTimeMillis() / 1000,
@@ -406,6 +413,56 @@ class AlertsIT {
             assertThat(doorAlerts.get(1).get("alertId").asText()).isEqualTo(sent[1].alertId());
             a.interrupt();
             b.interrupt();
+        }
+    }
+
+    @Test
+    void eachNamedWebhookGetsOnlyTheAlertsItWantsSignedWithItsOwnSecret(EmbeddedKafka kafka) throws Exception {
+        Env env = env(kafka, "al6.");
+        String own = "5e8a2c4f7b1d3960e4a7";
+        try (Receiver all = new Receiver();
+                Receiver gate = new Receiver(own);
+                HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"));
+                AlertsStage stage = env.stage(
+                        Map.of(
+                                "VIGIL_ALERTS_WEBHOOKS",
+                                all.url(),
+                                "VIGIL_ALERTS_WEBHOOK_GATE_URL",
+                                gate.url(),
+                                "VIGIL_ALERTS_WEBHOOK_GATE_SECRET",
+                                own,
+                                "VIGIL_ALERTS_WEBHOOK_GATE_CAMERAS",
+                                "gate"),
+                        new SimpleMeterRegistry(),
+                        http)) {
+            stage.start();
+            Alert atGate = alert("gate", "p1", 1);
+            Alert atDoor = alert("door", "p2", 2);
+            env.publish(atGate, atDoor);
+            await().atMost(Duration.ofSeconds(30)).until(() -> all.alertIds.size() == 2 && gate.alertIds.size() == 1);
+            assertThat(all.alertIds).containsExactlyInAnyOrder(atGate.alertId(), atDoor.alertId());
+            assertThat(gate.alertIds).containsExactly(atGate.alertId());
+            assertThat(all.signaturesValid).containsOnly(true);
+            assertThat(gate.signaturesValid)
+                    .as("signed with the gate webhook's own secret")
+                    .containsExactly(true);
+        }
+    }
+
+    @Test
+    void retriesThatCannotFinishWithinARebalanceAreRefusedAtStart(EmbeddedKafka kafka) throws Exception {
+        Env env = env(kafka, "al7.");
+        try (HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, Metrics.prometheus("alerts", "t"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> env.stage(
+                            Map.of(
+                                    "VIGIL_ALERTS_WEBHOOKS", "http://127.0.0.1:9/hook",
+                                    "VIGIL_ALERTS_ATTEMPTS", "40",
+                                    "VIGIL_ALERTS_BACKOFF_MAX", "5m"),
+                            new SimpleMeterRegistry(),
+                            http))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("VIGIL_ALERTS_ATTEMPTS=40")
+                    .hasMessageContaining("max.poll.interval.ms (300000 ms)");
         }
     }
 

@@ -44,19 +44,21 @@ public final class WebhookSender {
         this.listener = listener;
     }
 
-    public CompletableFuture<Outcome> send(URI url, String alertId, byte[] body) {
-        return attempt(url, alertId, body, 1);
+    /** Delivers one alert's JSON to one webhook, signed with that webhook's secret. */
+    public CompletableFuture<Outcome> send(Webhook hook, String alertId, byte[] body) {
+        return attempt(hook, alertId, body, 1);
     }
 
-    private CompletableFuture<Outcome> attempt(URI url, String alertId, byte[] body, int n) {
+    private CompletableFuture<Outcome> attempt(Webhook hook, String alertId, byte[] body, int n) {
+        URI url = hook.url();
         HttpRequest.Builder req = HttpRequest.newBuilder(url)
                 .timeout(config.requestTimeout())
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "vigil-alerts")
                 .header("X-Vigil-Alert-Id", alertId)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (config.secret() != null) {
-            req.header(Signature.HEADER, Signature.header(config.secret(), clock.millis() / 1000, body));
+        if (hook.secret() != null) {
+            req.header(Signature.HEADER, Signature.header(hook.secret(), clock.millis() / 1000, body));
         }
         Lane lane = lanes.computeIfAbsent(url, u -> new Lane(config.concurrency()));
         CompletableFuture<HttpResponse<Void>> response = new CompletableFuture<>();
@@ -87,14 +89,14 @@ public final class WebhookSender {
                                 url, false, n, reason + (retriable ? " after " + n + " attempts" : " (not retried)")));
                     }
                     listener.retrying(url, n, reason);
-                    return attempt(url, alertId, body, n + 1, delay(n));
+                    return attempt(hook, alertId, body, n + 1, delay(n));
                 })
                 .thenCompose(f -> f);
     }
 
-    private CompletableFuture<Outcome> attempt(URI url, String alertId, byte[] body, int n, long delayMs) {
+    private CompletableFuture<Outcome> attempt(Webhook hook, String alertId, byte[] body, int n, long delayMs) {
         Executor later = CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS);
-        return CompletableFuture.supplyAsync(() -> attempt(url, alertId, body, n), later)
+        return CompletableFuture.supplyAsync(() -> attempt(hook, alertId, body, n), later)
                 .thenCompose(f -> f);
     }
 
