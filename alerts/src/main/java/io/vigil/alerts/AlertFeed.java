@@ -184,9 +184,10 @@ final class AlertFeed implements AutoCloseable {
         running = false;
         Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
-            c.wakeup();
+            c.wakeup(); // interrupting would make the consumer's close log an error
+        } else {
+            thread.interrupt(); // between consumers: waiting to try again
         }
-        thread.interrupt();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.api.alert.Alert;
+import io.vigil.api.serde.JsonSerde;
 import io.vigil.api.topic.DeadLetters;
 import io.vigil.app.cli.VigilCommandTest;
 import io.vigil.app.demo.DemoAssets;
@@ -58,7 +59,55 @@ class EndToEndIT {
         int brokerPort = EmbeddedKafka.freePort();
         int controllerPort = EmbeddedKafka.freePort();
         EmbeddedKafka kafka = EmbeddedKafka.start(home.resolve("kafka"), brokerPort, controllerPort);
+        // a real MQTT broker and a non-Java subscriber: every alert of the run must reach it
+        int mqttPort = EmbeddedKafka.freePort();
+        Files.writeString(
+                home.resolve("mosquitto.conf"),
+                "listener " + mqttPort + " 127.0.0.1\nallow_anonymous true\npersistence false\nuser "
+                        + System.getProperty("user.name") + "\n");
+        Process mosquitto = new ProcessBuilder(
+                        "/usr/sbin/mosquitto",
+                        "-c",
+                        home.resolve("mosquitto.conf").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("mosquitto.log").toFile())
+                .start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", mqttPort)) {
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        Set<String> mqttIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Process mqttSub = new ProcessBuilder(
+                        "mosquitto_sub",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(mqttPort),
+                        "-q",
+                        "1",
+                        "-t",
+                        "vigil/alerts/+")
+                .redirectErrorStream(true)
+                .start();
+        Thread mqttReader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(mqttSub.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    mqttIds.add(JsonSerde.MAPPER.readTree(line).path("alertId").asText());
+                }
+            } catch (java.io.IOException e) {
+                // ended
+            }
+        });
+        mqttReader.setDaemon(true);
+        mqttReader.start();
         Settings settings = Settings.load(new ConfigReader(Map.of(
+                "VIGIL_ALERTS_MQTT_URL",
+                "tcp://127.0.0.1:" + mqttPort,
                 "VIGIL_HOME",
                 home.toString(),
                 "VIGIL_HTTP_PORT",
@@ -247,9 +296,15 @@ class EndToEndIT {
                         "cam-1=John_Simm",
                         "cam-2=Grace_Hopper");
             }
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(mqttIds)
+                            .as("mosquitto_sub received every alert on the topic")
+                            .containsAll(alerts.stream().map(Alert::alertId).toList()));
             reader.interrupt();
         } finally {
             kafka.close();
+            mqttSub.destroy();
+            mosquitto.destroy();
         }
         // duplicates only ever with the same alert id: one id per sighting
         Map<String, Set<String>> idsPerSighting = new HashMap<>();

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             InferenceBench.class,
             MatcherBench.class,
             E2eBench.class,
+            AlertsBench.class,
             SoakBench.class,
             JmhBench.class,
             CommandLine.HelpCommand.class

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Benchmarks: ingest, inference, matcher, e2e, soak, jmh (see './vigil bench --help').",
+            "Benchmarks: ingest, inference, matcher, e2e, alerts, soak, jmh (see './vigil bench --help').",
             "They ship apart from the product, in bench/target/vigil-bench.jar; the ./vigil launcher runs them."
         })
 final class BenchCommand implements Callable<Integer> {
