@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             MatcherBench.class,
             E2eBench.class,
             AlertsBench.class,
+            FalseAlarmBench.class,
             SoakBench.class,
             JmhBench.class,
             CommandLine.HelpCommand.class

@@ -1,6 +1,7 @@
 package io.vigil.matcher;
 
 import io.vigil.api.frame.CaptureWindow;
+import io.vigil.api.watchlist.FalseAlarms;
 import io.vigil.api.watchlist.Similarity;
 import io.vigil.matcher.index.IndexSettings;
 import io.vigil.runtime.config.ConfigReader;
@@ -30,7 +31,35 @@ public record MatcherConfig(
         IndexSettings index,
         int dimension,
         double thresholdFloor,
-        CaptureWindow captureWindow) {
+        CaptureWindow captureWindow,
+        double maxFalseAlarms) {
+    /** Expected false alerts per 1,000 stranger faces above which the matcher and {@code watchlist ls} warn. */
+    public static final double DEFAULT_MAX_FALSE_ALARMS = 1.0;
+
+    /** Everything but the false-alarm bound, which is the default. */
+    public MatcherConfig(
+            double threshold,
+            Duration cooldown,
+            String applicationId,
+            Path stateDir,
+            int threads,
+            IndexSettings index,
+            int dimension,
+            double thresholdFloor,
+            CaptureWindow captureWindow) {
+        this(
+                threshold,
+                cooldown,
+                applicationId,
+                stateDir,
+                threads,
+                index,
+                dimension,
+                thresholdFloor,
+                captureWindow,
+                DEFAULT_MAX_FALSE_ALARMS);
+    }
+
     public static final int DEFAULT_DIMENSION = 512;
     /** Above the highest different-person similarity measured on the real photos (0.26), below the threshold. */
     public static final double DEFAULT_THRESHOLD_FLOOR = 0.30;
@@ -59,7 +88,31 @@ public record MatcherConfig(
                 settings,
                 dimension,
                 thresholdFloor,
-                captureWindow);
+                captureWindow,
+                maxFalseAlarms);
+    }
+
+    /** Expected false alerts per 1,000 stranger faces with this many embeddings at the global threshold. */
+    public double expectedFalseAlarms(long embeddings) {
+        return FalseAlarms.BUNDLED.per1000(threshold, embeddings);
+    }
+
+    /** A warning when {@code embeddings} at the global threshold predict more false alerts than allowed, else null. */
+    public String falseAlarmWarning(long embeddings) {
+        double expected = expectedFalseAlarms(embeddings);
+        if (expected <= maxFalseAlarms) {
+            return null;
+        }
+        return String.format(
+                java.util.Locale.ROOT,
+                "%,d enrolled embeddings at threshold %.2f predict about %.1f false alerts per 1,000 faces of strangers"
+                        + " (more than VIGIL_MATCHER_MAX_FALSE_ALARMS=%s); VIGIL_MATCHER_THRESHOLD=%.2f keeps it under"
+                        + " (see README: False alarms)",
+                embeddings,
+                threshold,
+                expected,
+                maxFalseAlarms,
+                FalseAlarms.BUNDLED.thresholdFor(maxFalseAlarms, embeddings));
     }
 
     public static MatcherConfig from(ConfigReader r, String topicPrefix, Path home, CaptureWindow window) {
@@ -87,6 +140,7 @@ public record MatcherConfig(
                         r.intValue("VIGIL_MATCHER_INDEX_THREADS", IndexSettings.DEFAULT.threads(), 1, 64)),
                 r.intValue("VIGIL_MATCHER_EMBEDDING_DIM", DEFAULT_DIMENSION, 1, 4096),
                 floor,
-                window);
+                window,
+                r.doubleValue("VIGIL_MATCHER_MAX_FALSE_ALARMS", DEFAULT_MAX_FALSE_ALARMS, 0, 1000));
     }
 }

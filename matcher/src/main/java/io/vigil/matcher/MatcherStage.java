@@ -61,7 +61,7 @@ public final class MatcherStage implements Stage {
                 config.index().exactLimit(),
                 config.index().candidates(),
                 config.index().threads());
-        metrics = new MatcherMetrics(watchlist);
+        metrics = new MatcherMetrics(watchlist, config);
         metrics.bindTo(registry);
         erasure = new ErasureTicks(
                 dlqProducer, topics.watchlist.name(), common.topicPolicy().watchlistErasureLag());

@@ -242,6 +242,13 @@ final class WatchlistCommand implements Runnable {
                             Instant.ofEpochMilli(e.enrolledAtMs())));
             out.printf("%d people%n", people.size());
             out.flush();
+            long embeddings = people.values().stream()
+                    .mapToLong(e -> e.embeddings().size())
+                    .sum();
+            String warning = s.matcher().falseAlarmWarning(embeddings);
+            if (warning != null) {
+                spec.commandLine().getErr().println("warning: " + warning);
+            }
             return 0;
         }
     }

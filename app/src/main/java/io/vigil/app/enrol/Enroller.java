@@ -62,6 +62,13 @@ public final class Enroller implements AutoCloseable {
                 .embedding();
     }
 
+    /** The embeddings of every usable face in {@code image} (none when there is none). */
+    public List<float[]> embedAll(Path image) {
+        return analyzer.analyze(List.of(read(image))).get(0).stream()
+                .map(Face::embedding)
+                .toList();
+    }
+
     /** The people of a gallery: one sub-folder of photos per person, sorted by name. */
     public static List<Path> people(Path gallery) throws IOException {
         if (!Files.isDirectory(gallery)) {

@@ -154,6 +154,7 @@ public final class FlatIndex implements VectorIndex {
     }
 
     /** Embeddings searched (live rows). */
+    @Override
     public int rows() {
         return store.view().liveRows();
     }

@@ -17,6 +17,9 @@ public interface VectorIndex {
     /** People in the index. */
     int size();
 
+    /** Embeddings in the index (a person may have several). */
+    int rows();
+
     /** The embedding dimension, or 0 when empty. */
     int dimension();
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vigil.matcher.MatcherConfig;
 import io.vigil.runtime.metrics.OwnedMeters;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +21,11 @@ public final class MatcherMetrics extends OwnedMeters {
     Counter invalidWatchlist;
     Timer search;
 
-    public MatcherMetrics(Watchlist watchlist) {
+    private final MatcherConfig config;
+
+    public MatcherMetrics(Watchlist watchlist, MatcherConfig config) {
         this.watchlist = watchlist;
+        this.config = config;
     }
 
     @Override
@@ -51,6 +55,16 @@ public final class MatcherMetrics extends OwnedMeters {
                 .register(r));
         own(Gauge.builder("vigil.matcher.watchlist.size", watchlist, Watchlist::size)
                 .description("People on the watchlist held by this instance")
+                .register(r));
+        own(Gauge.builder(
+                        "vigil.matcher.false.alarms.expected",
+                        watchlist,
+                        w -> config.expectedFalseAlarms(w.embeddings()))
+                .description("Expected false alerts per 1,000 faces of strangers at this watchlist's size and the"
+                        + " global threshold (README: False alarms)")
+                .register(r));
+        own(Gauge.builder("vigil.matcher.false.alarms.max", config, MatcherConfig::maxFalseAlarms)
+                .description("VIGIL_MATCHER_MAX_FALSE_ALARMS: expected false alerts per 1,000 stranger faces allowed")
                 .register(r));
     }
 

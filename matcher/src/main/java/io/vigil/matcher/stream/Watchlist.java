@@ -46,6 +46,11 @@ public final class Watchlist {
         return people.get(personId);
     }
 
+    /** Enrolled embeddings held (a person may have several). */
+    public int embeddings() {
+        return index.rows();
+    }
+
     public int size() {
         return people.size();
     }

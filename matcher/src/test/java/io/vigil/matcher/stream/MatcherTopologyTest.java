@@ -67,9 +67,12 @@ class MatcherTopologyTest {
         start(new Watchlist());
     }
 
+    private static MatcherConfig config() {
+        return new MatcherConfig(0.40, Duration.ofSeconds(60), "test-matcher", Path.of("target", "tt-state"), 1);
+    }
+
     private void start(Watchlist list) {
-        MatcherConfig config =
-                new MatcherConfig(0.40, Duration.ofSeconds(60), "test-matcher", Path.of("target", "tt-state"), 1);
+        MatcherConfig config = config();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-matcher");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -103,7 +106,7 @@ class MatcherTopologyTest {
         if (inUse != null) {
             inUse.close(); // a restarted topology gets fresh meters, as a restarted matcher would
         }
-        MatcherMetrics m = new MatcherMetrics(list);
+        MatcherMetrics m = new MatcherMetrics(list, config());
         inUse = m;
         m.bindTo(registry);
         return m;
@@ -354,6 +357,11 @@ class MatcherTopologyTest {
         @Override
         public int dimension() {
             return delegate.dimension();
+        }
+
+        @Override
+        public int rows() {
+            return delegate.rows();
         }
 
         @Override
