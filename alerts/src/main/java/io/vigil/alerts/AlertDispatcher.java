@@ -41,6 +41,13 @@ final class AlertDispatcher implements RecordHandler {
         this.metrics = metrics;
     }
 
+    private volatile boolean stopping;
+
+    @Override
+    public void stopping() {
+        stopping = true;
+    }
+
     @Override
     public CompletionStage<?> handle(ConsumerRecord<byte[], byte[]> r) throws RejectedRecordException {
         Alert alert = records.read(r);
@@ -56,6 +63,10 @@ final class AlertDispatcher implements RecordHandler {
                 if (o.delivered()) {
                     metrics.delivered("webhook", "delivered", alert.capturedAt());
                     return CompletableFuture.completedFuture(null);
+                }
+                if (stopping) {
+                    // cut off by the stop, not refused by the receiver: leave it uncommitted for the next owner
+                    return new CompletableFuture<Void>();
                 }
                 metrics.delivered("webhook", "failed", alert.capturedAt());
                 LOG.warn("Alert {} not delivered to webhook {}: {}", alert.alertId(), hook.name(), o.detail());
