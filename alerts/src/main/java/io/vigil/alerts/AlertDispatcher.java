@@ -66,7 +66,7 @@ final class AlertDispatcher implements RecordHandler {
                 }
                 if (stopping) {
                     // cut off by the stop, not refused by the receiver: leave it uncommitted for the next owner
-                    return new CompletableFuture<Void>();
+                    return new CompletableFuture<>();
                 }
                 metrics.delivered("webhook", "failed", alert.capturedAt());
                 LOG.warn("Alert {} not delivered to webhook {}: {}", alert.alertId(), hook.name(), o.detail());
