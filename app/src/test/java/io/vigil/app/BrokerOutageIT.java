@@ -126,9 +126,10 @@ class BrokerOutageIT {
             long restartedAt = System.currentTimeMillis();
             int before = delivered.size();
             // an alert for a frame captured after the restart, delivered to the webhook: every stage is working again
-            await().atMost(Duration.ofSeconds(180))
-                    .untilAsserted(() -> assertThat(delivered.subList(before, delivered.size()))
-                            .anyMatch(d -> captured(d) > restartedAt));
+            await().atMost(Duration.ofSeconds(180)).untilAsserted(() -> {
+                List<String> snapshot = List.copyOf(delivered); // the receiver keeps appending
+                assertThat(snapshot.subList(before, snapshot.size())).anyMatch(d -> captured(d) > restartedAt);
+            });
             long back = System.currentTimeMillis() - restartedAt;
             assertThat(pipeline.stages()).allMatch(Stage::live);
             assertThat(http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.ofString())
