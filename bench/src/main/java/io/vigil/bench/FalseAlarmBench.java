@@ -151,14 +151,22 @@ final class FalseAlarmBench implements Callable<Integer> {
 
     /** An exponential tail (a generalised Pareto of shape 0) over the {@code q} quantile, scale the mean excess. */
     static Tail exponentialTail(double[] sorted, double q) {
-        int n = sorted.length;
-        int start = (int) Math.floor(q * n);
-        double u = sorted[start];
-        double[] y = Arrays.stream(sorted, start, n)
-                .map(v -> v - u)
-                .filter(v -> v > 0)
-                .toArray();
-        return new Tail(u, (double) y.length / n, 0, Arrays.stream(y).average().orElseThrow());
+        Exceedances e = Exceedances.over(sorted, q);
+        return new Tail(e.u(), e.above(), 0, Arrays.stream(e.y()).average().orElseThrow());
+    }
+
+    /** The similarities over the {@code q} quantile {@code u} of sorted values, less {@code u}, and their share. */
+    record Exceedances(double u, double[] y, double above) {
+        static Exceedances over(double[] sorted, double q) {
+            int n = sorted.length;
+            int start = (int) Math.floor(q * n);
+            double u = sorted[start];
+            double[] y = Arrays.stream(sorted, start, n)
+                    .map(v -> v - u)
+                    .filter(v -> v > 0)
+                    .toArray();
+            return new Exceedances(u, y, (double) y.length / n);
+        }
     }
 
     /** The model used: a normal distribution with the impostor pairs' mean and standard deviation. */
@@ -187,13 +195,8 @@ final class FalseAlarmBench implements Callable<Integer> {
 
     /** A generalised Pareto tail over the exceedances of the {@code q} quantile, by probability-weighted moments. */
     static Tail fit(double[] sorted, double q) {
-        int n = sorted.length;
-        int start = (int) Math.floor(q * n);
-        double u = sorted[start];
-        double[] y = Arrays.stream(sorted, start, n)
-                .map(v -> v - u)
-                .filter(v -> v > 0)
-                .toArray();
+        Exceedances e = Exceedances.over(sorted, q);
+        double[] y = e.y();
         int m = y.length;
         double a0 = Arrays.stream(y).average().orElse(0);
         double a1 = 0; // E[Y (1 - F(Y))], Hosking and Wallis (1987)
@@ -203,7 +206,7 @@ final class FalseAlarmBench implements Callable<Integer> {
         a1 /= m;
         double k = a0 / (a0 - 2 * a1) - 2;
         double scale = 2 * a0 * a1 / (a0 - 2 * a1);
-        return new Tail(u, (double) m / n, -k, scale);
+        return new Tail(e.u(), e.above(), -k, scale);
     }
 
     static void print(Study s, List<Long> sizes) {
