@@ -84,6 +84,7 @@ public final class AlertsStage implements Stage {
         new AlertRoutes(hub, access).register(http);
         evidence = new FrameEvidence(
                 () -> KafkaClients.byteConsumer(KafkaClients.reader(common, "vigil-alerts-evidence")),
+                topics.frames.name(),
                 topics.frames.valueSerde().deserializer(),
                 hub,
                 access);

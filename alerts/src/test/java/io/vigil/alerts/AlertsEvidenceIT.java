@@ -69,25 +69,31 @@ class AlertsEvidenceIT {
                             camera,
                             new Frame(camera, seq, t.toEpochMilli(), 640, 480, frameJpeg())))
                     .get();
-            Alert base = AlertsIT.alert(camera, person, seq);
-            Alert alert = new Alert(
-                    base.schemaVersion(),
-                    base.alertId(),
-                    camera,
-                    person,
-                    base.displayName(),
-                    base.similarity(),
-                    base.threshold(),
-                    base.capturedAt(),
-                    base.matchedAt(),
-                    base.latencyMs(),
-                    seq,
-                    BOX,
-                    base.thumbnail(),
+            Alert alert = withFrame(
+                    AlertsIT.alert(camera, person, seq),
                     new FrameRef(where.topic(), where.partition(), where.offset()));
             env.publish(alert);
             return alert;
         }
+    }
+
+    /** The alert with the test's face box and the given frame place. */
+    static Alert withFrame(Alert base, FrameRef frame) {
+        return new Alert(
+                base.schemaVersion(),
+                base.alertId(),
+                base.cameraId(),
+                base.personId(),
+                base.displayName(),
+                base.similarity(),
+                base.threshold(),
+                base.capturedAt(),
+                base.matchedAt(),
+                base.latencyMs(),
+                base.frameSequence(),
+                BOX,
+                base.thumbnail(),
+                frame);
     }
 
     @Test
@@ -135,6 +141,21 @@ class AlertsEvidenceIT {
                                     HttpResponse.BodyHandlers.discarding())
                             .statusCode())
                     .isEqualTo(404);
+
+            // an alert naming another topic as its frame's: the service reads frames only
+            Alert elsewhere = withFrame(
+                    AlertsIT.alert("gate", "p-other", 8),
+                    new FrameRef(env.topics().watchlist.name(), 0, 0));
+            env.publish(elsewhere);
+            await().atMost(Duration.ofSeconds(30)).until(() -> stage.hub().holds(elsewhere.alertId()));
+            HttpResponse<String> refused = client.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + http.port() + "/alerts/" + elsewhere.alertId() + "/frame"))
+                            .header("Authorization", "Bearer " + AlertsIT.TOKEN)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(404);
+            assertThat(refused.body()).contains("not on this deployment's frames topic");
 
             // retention passes: the broker deletes the frame's record
             try (Admin admin =

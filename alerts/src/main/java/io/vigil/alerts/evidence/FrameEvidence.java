@@ -38,14 +38,20 @@ import java.util.function.Supplier;
 public final class FrameEvidence implements AutoCloseable {
     private static final Duration FETCH = Duration.ofSeconds(5);
     private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final String framesTopic;
     private final Deserializer<Frame> frames;
     private final AlertHub hub;
     private final Access access;
     private Consumer<byte[], byte[]> consumer;
 
     public FrameEvidence(
-            Supplier<Consumer<byte[], byte[]>> consumers, Deserializer<Frame> frames, AlertHub hub, Access access) {
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            String framesTopic,
+            Deserializer<Frame> frames,
+            AlertHub hub,
+            Access access) {
         this.consumers = consumers;
+        this.framesTopic = framesTopic;
         this.frames = frames;
         this.hub = hub;
         this.access = access;
@@ -68,6 +74,11 @@ public final class FrameEvidence implements AutoCloseable {
         FrameRef ref = alert.frame();
         if (ref == null) {
             call.error(404, "this alert does not say where its frame is (it was raised before alerts carried it)");
+            return;
+        }
+        if (!ref.topic().equals(framesTopic)) {
+            // whoever wrote the alert chose the topic: read frames only, never another topic's records
+            call.error(404, "this alert's frame is not on this deployment's frames topic");
             return;
         }
         ConsumerRecord<byte[], byte[]> record;
