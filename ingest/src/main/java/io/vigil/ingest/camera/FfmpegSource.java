@@ -82,6 +82,10 @@ public final class FfmpegSource implements FrameSource {
     private IntPointer bgrStride;
     private boolean draining;
     private long lastMicros = Long.MIN_VALUE;
+    /** Stream ticks per frame, for streams whose packets carry no timestamps (raw H.264 files). */
+    private final long ticksPerFrame;
+
+    private long nextSyntheticPts;
 
     /**
      * What FFmpeg polls during blocking I/O: a non-zero answer ends the call. One native callback serves every camera
@@ -145,6 +149,7 @@ public final class FfmpegSource implements FrameSource {
             AVCodecContext codec,
             int stream,
             double microsPerTick,
+            long ticksPerFrame,
             Interrupt interrupt,
             boolean file,
             long timeoutNanos) {
@@ -152,6 +157,7 @@ public final class FfmpegSource implements FrameSource {
         this.codec = codec;
         this.stream = stream;
         this.microsPerTick = microsPerTick;
+        this.ticksPerFrame = ticksPerFrame;
         this.interrupt = interrupt;
         this.file = file;
         this.timeoutNanos = timeoutNanos;
@@ -201,7 +207,13 @@ public final class FfmpegSource implements FrameSource {
             check(avcodec_open2(codec, decoder, (AVDictionary) null), interrupt, "opening the decoder");
             double microsPerTick =
                     1e6 * video.time_base().num() / video.time_base().den();
-            return new FfmpegSource(format, codec, stream, microsPerTick, interrupt, file, timeoutNanos);
+            double fps =
+                    video.avg_frame_rate().num() > 0 && video.avg_frame_rate().den() > 0
+                            ? (double) video.avg_frame_rate().num()
+                                    / video.avg_frame_rate().den()
+                            : 25;
+            long ticksPerFrame = Math.max(1, Math.round(1e6 / fps / microsPerTick));
+            return new FfmpegSource(format, codec, stream, microsPerTick, ticksPerFrame, interrupt, file, timeoutNanos);
         } catch (StreamException | RuntimeException e) {
             if (codec != null) {
                 avcodec_free_context(codec);
@@ -289,6 +301,12 @@ public final class FfmpegSource implements FrameSource {
                 return;
             }
             if (packet.stream_index() == stream) {
+                if (packet.pts() == AV_NOPTS_VALUE && packet.dts() == AV_NOPTS_VALUE) {
+                    // no timestamps (a raw H.264 file): number the packets, so that a frame's time follows the
+                    // packets it was decoded from even when the decoder skips frames (key frames only)
+                    packet.pts(nextSyntheticPts);
+                }
+                nextSyntheticPts = (packet.pts() == AV_NOPTS_VALUE ? packet.dts() : packet.pts()) + ticksPerFrame;
                 avcodec_send_packet(codec, packet); // a corrupt packet is skipped; the next key frame recovers
             }
         } finally {
