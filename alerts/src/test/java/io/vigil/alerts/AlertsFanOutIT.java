@@ -16,14 +16,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,13 +126,8 @@ class AlertsFanOutIT {
                                 .build(),
                         HttpResponse.BodyHandlers.ofInputStream());
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.startsWith("id: ")) {
-                        ids.add(line.substring(4));
-                    }
-                }
+            try {
+                AlertsIT.collectIds(r.body(), ids);
             } catch (Exception e) {
                 // closed
             }

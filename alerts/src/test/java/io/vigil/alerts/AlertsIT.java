@@ -474,14 +474,7 @@ class AlertsIT {
                                 .header("Authorization", "Bearer " + token)
                                 .build(),
                         HttpResponse.BodyHandlers.ofInputStream());
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        if (line.startsWith("id: ")) {
-                            ids.add(line.substring(4));
-                        }
-                    }
-                }
+                collectIds(r.body(), ids);
             } catch (Exception e) {
                 // test over
             }
@@ -489,5 +482,17 @@ class AlertsIT {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** Adds the id of every event of an event stream to {@code ids} until the stream ends. */
+    static void collectIds(InputStream body, List<String> ids) throws java.io.IOException {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith("id: ")) {
+                    ids.add(line.substring(4));
+                }
+            }
+        }
     }
 }
