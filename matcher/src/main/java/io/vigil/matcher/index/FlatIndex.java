@@ -5,11 +5,12 @@ import io.vigil.matcher.index.RowStore.Chunk;
 import io.vigil.matcher.index.RowStore.View;
 
 /**
- * The watchlist index. Exact search scans every embedding; approximate search ranks every row by the Hamming
- * distance of its {@link SignSketch} to the query's (first on three eighths of the bits, then on all of them for
- * the closest 0.5%, at least 16 times {@code candidates} rows) and re-ranks the closest {@code candidates} rows
- * exactly, so a returned similarity is always exact; only a miss is approximate. Which one runs is
- * {@link IndexSettings}' choice. Safe for one writer and any number of concurrent searches, which never lock.
+ * The watchlist index. Exact search scans every embedding; approximate search ranks every row by the distance of
+ * its {@link SignSketch} to the query's (sign bits of the row against sign and magnitude of the query's rotated
+ * coordinates; first on three eighths of the bits, then on all of them for the closest 0.5%, at least 16 times
+ * {@code candidates} rows) and re-ranks the closest {@code candidates} rows exactly, so a returned similarity is
+ * always exact; only a miss is approximate. Which one runs is {@link IndexSettings}' choice. Safe for one writer
+ * and any number of concurrent searches, which never lock.
  */
 public final class FlatIndex implements VectorIndex {
     private final IndexSettings settings;
@@ -121,7 +122,7 @@ public final class FlatIndex implements VectorIndex {
 
     private Match approximate(View v, float[] q) {
         Scratch s = scratch.get();
-        long[] code = v.sketch().encode(q);
+        long[] code = v.sketch().query(q);
         int shortlist = Math.max(16 * settings.candidates(), v.liveRows() / 200);
         int n1 = SketchScan.headScan(v, code, shortlist, s, collector);
         int n2 = SketchScan.tailScan(v, code, n1, settings.candidates(), s);
@@ -171,15 +172,16 @@ public final class FlatIndex implements VectorIndex {
         int[] tied = new int[0];
         int[] histogram = new int[0];
 
-        void ensure(int rowCount, int bits) {
+        /** Room for {@code rowCount} rows and a histogram of distances up to {@code most}. */
+        void ensure(int rowCount, int most) {
             if (rows.length < rowCount) {
                 int n = rowCount + rowCount / 4;
                 rows = new int[n];
                 full = new int[n];
                 tied = new int[n];
             }
-            if (histogram.length != 4 * (bits + 1)) {
-                histogram = new int[4 * (bits + 1)];
+            if (histogram.length != 4 * (most + 1)) {
+                histogram = new int[4 * (most + 1)];
             }
         }
     }

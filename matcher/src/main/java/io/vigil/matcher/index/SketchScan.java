@@ -6,9 +6,12 @@ import io.vigil.matcher.index.RowStore.View;
 import java.util.Arrays;
 
 /**
- * The two sketch passes of an approximate search. Each computes Hamming distances, counts them in a histogram
- * (distances are small integers) and keeps the rows within the cut that leaves about {@code keep} of them: no
- * sort. The first pass reads the head words of every row, the second the tail words of the rows the first kept.
+ * The two sketch passes of an approximate search. Each computes distances, counts them in a histogram (distances
+ * are small integers) and keeps the rows within the cut that leaves about {@code keep} of them: no sort. The first
+ * pass reads the head words of every row, the second the tail words of the rows the first kept.
+ *
+ * <p>A distance is asymmetric ({@link SignSketch#query}): a bit where row and query differ in sign counts 1, or 3
+ * where the query's coordinate is large. {@code code} holds the query's sign words, then its large-coordinate mask.
  */
 final class SketchScan {
     private SketchScan() {}
@@ -23,8 +26,9 @@ final class SketchScan {
     static int headScan(View v, long[] code, int keep, Scratch s, Collector collector) {
         int rows = v.rows();
         int hw = v.headWords();
-        int bits = (hw + v.tailWords()) * 64;
-        s.ensure(rows, bits);
+        int words = hw + v.tailWords();
+        int most = maxDistance(words);
+        s.ensure(rows, most);
         int chunks = v.chunks().length;
         int perChunk = rows <= SAMPLE ? RowStore.CHUNK : Math.max(32, SAMPLE / chunks); // runs: sequential reads
         int[] hist = s.histogram;
@@ -34,12 +38,12 @@ final class SketchScan {
             long[] head = v.chunks()[c].head();
             int n = Math.min(perChunk, rows - c * RowStore.CHUNK);
             for (int r = 0; r < n; r++, sampled++) {
-                hist[(hamming(head, r * hw, code, 0, hw) << 2) | (sampled & 3)]++;
+                hist[(distance(head, r * hw, code, 0, hw, words) << 2) | (sampled & 3)]++;
             }
         }
-        int cut = cut(hist, bits, (int) Math.min(sampled, Math.ceil(1.25 * keep * sampled / rows) + 1));
+        int cut = cut(hist, most, (int) Math.min(sampled, Math.ceil(1.25 * keep * sampled / rows) + 1));
         int kept = collector.collect(v, code, cut, s);
-        while (kept < Math.min(keep, v.liveRows()) / 2 && cut < hw * 64) {
+        while (kept < Math.min(keep, v.liveRows()) / 2 && cut < maxDistance(hw)) {
             cut += 2; // an unlucky sample: widen
             kept = collector.collect(v, code, cut, s);
         }
@@ -63,6 +67,7 @@ final class SketchScan {
      */
     static int collect(View v, long[] code, int cut, int from, int to, int[] rowsOut, int[] distOut, int out) {
         int hw = v.headWords();
+        int words = hw + v.tailWords();
         int kept = out;
         int row = from * RowStore.CHUNK;
         for (int c = from; c < to; c++) {
@@ -72,10 +77,17 @@ final class SketchScan {
                 long c0 = code[0];
                 long c1 = code[1];
                 long c2 = code[2];
+                long m0 = code[words];
+                long m1 = code[words + 1];
+                long m2 = code[words + 2];
                 for (int r = 0, o = 0; r < n; r++, o += 3) {
-                    int d = Long.bitCount(head[o] ^ c0)
-                            + Long.bitCount(head[o + 1] ^ c1)
-                            + Long.bitCount(head[o + 2] ^ c2);
+                    long x0 = head[o] ^ c0;
+                    long x1 = head[o + 1] ^ c1;
+                    long x2 = head[o + 2] ^ c2;
+                    int d = Long.bitCount(x0)
+                            + Long.bitCount(x1)
+                            + Long.bitCount(x2)
+                            + ((Long.bitCount(x0 & m0) + Long.bitCount(x1 & m1) + Long.bitCount(x2 & m2)) << 1);
                     if (d <= cut) {
                         rowsOut[kept] = row + r;
                         distOut[kept++] = d;
@@ -83,7 +95,7 @@ final class SketchScan {
                 }
             } else {
                 for (int r = 0; r < n; r++) {
-                    int d = hamming(head, r * hw, code, 0, hw);
+                    int d = distance(head, r * hw, code, 0, hw, words);
                     if (d <= cut) {
                         rowsOut[kept] = row + r;
                         distOut[kept++] = d;
@@ -102,17 +114,17 @@ final class SketchScan {
     static int tailScan(View v, long[] code, int n, int keep, Scratch s) {
         int hw = v.headWords();
         int tw = v.tailWords();
-        int bits = (hw + tw) * 64;
+        int most = maxDistance(hw + tw);
         int[] hist = s.histogram;
         Arrays.fill(hist, 0);
         for (int i = 0; i < n; i++) {
             int row = s.rows[i];
             long[] tail = v.chunks()[row / RowStore.CHUNK].tail();
-            int d = s.full[i] + hamming(tail, (row % RowStore.CHUNK) * tw, code, hw, tw); // head + tail distance
+            int d = s.full[i] + distance(tail, (row % RowStore.CHUNK) * tw, code, hw, tw, hw + tw); // head + tail
             s.full[i] = d;
             hist[(d << 2) | (i & 3)]++;
         }
-        int cut = cut(hist, bits, keep);
+        int cut = cut(hist, most, keep);
         int kept = 0;
         int[] tied = s.tied;
         int ties = 0;
@@ -129,27 +141,37 @@ final class SketchScan {
         return kept;
     }
 
-    /** Differing bits of {@code words[off .. off + n)} and {@code code[codeOff .. codeOff + n)}. */
-    private static int hamming(long[] words, int off, long[] code, int codeOff, int n) {
+    /**
+     * The distance of {@code words[off .. off + n)} to the query's words {@code [codeOff, codeOff + n)}: differing
+     * bits, thrice where the query's coordinate is large ({@code codeWords}: the query's sketch length, where its
+     * mask starts).
+     */
+    private static int distance(long[] words, int off, long[] code, int codeOff, int n, int codeWords) {
         int d = 0;
         for (int w = 0; w < n; w++) {
-            d += Long.bitCount(words[off + w] ^ code[codeOff + w]);
+            long x = words[off + w] ^ code[codeOff + w];
+            d += Long.bitCount(x) + (Long.bitCount(x & code[codeWords + codeOff + w]) << 1);
         }
         return d;
+    }
+
+    /** The largest distance over {@code words} sketch words: every bit differing where the query's is large. */
+    static int maxDistance(int words) {
+        return 3 * 64 * words;
     }
 
     /**
      * The smallest distance at or under which at least {@code keep} rows lie (or every live row does): every row
      * under it is kept, and rows at it until {@code keep} are.
      */
-    private static int cut(int[] hist, int bits, int keep) {
+    private static int cut(int[] hist, int most, int keep) {
         int seen = 0;
-        for (int d = 0; d <= bits; d++) {
+        for (int d = 0; d <= most; d++) {
             seen += hist[d << 2] + hist[(d << 2) | 1] + hist[(d << 2) | 2] + hist[(d << 2) | 3];
             if (seen >= keep) {
                 return d;
             }
         }
-        return bits;
+        return most;
     }
 }
