@@ -169,7 +169,9 @@ class PrometheusDashboardsIT {
                                 "VigilCameraReconnectStorm",
                                 "VigilInferenceLagGrowing",
                                 "VigilMatcherDown",
-                                "VigilAlertDeliveriesFailing");
+                                "VigilAlertDeliveriesFailing",
+                                "VigilAlertsMqttDisconnected",
+                                "VigilWatchlistFalseAlarms");
             } finally {
                 prometheus.destroy();
                 prometheus.waitFor(10, TimeUnit.SECONDS);

@@ -165,6 +165,11 @@ public final class FlatIndex implements VectorIndex {
         return store.bytesPerRow();
     }
 
+    /** Bytes an approximate search reads of every row (its first pass: the head words of the sketch). */
+    public int scanBytesPerRow() {
+        return store.view().headWords() * 8;
+    }
+
     /** Per-thread buffers of the approximate search, reused across queries. */
     static final class Scratch {
         int[] rows = new int[0];
