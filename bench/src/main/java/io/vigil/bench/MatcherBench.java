@@ -76,7 +76,7 @@ final class MatcherBench implements Callable<Integer> {
 
     @Option(
             names = "--candidates",
-            defaultValue = "64",
+            defaultValue = "256",
             description = "rows re-ranked exactly by the approximate search (default ${DEFAULT-VALUE})")
     int candidates;
 
@@ -100,7 +100,8 @@ final class MatcherBench implements Callable<Integer> {
     @Option(
             names = "--threshold",
             defaultValue = "0.40",
-            description = "for the alert-decision agreement (default ${DEFAULT-VALUE})")
+            description = "the matcher's threshold: the approximate search's reach, and the alert decision that"
+                    + " strangers' answers must agree on (default ${DEFAULT-VALUE})")
     double threshold;
 
     @Option(
@@ -181,8 +182,9 @@ final class MatcherBench implements Callable<Integer> {
         boolean faces = kind.equals("faces");
         int each = faces ? perPerson : 1;
         FaceLikeVectors gen = faces ? new FaceLikeVectors(dim, 7) : null;
-        FlatIndex index = new FlatIndex(IndexSettings.approximate(candidates).withThreads(Math.max(1, threads)));
-        FlatIndex serial = threads > 1 ? index.withSettings(IndexSettings.approximate(candidates)) : index;
+        IndexSettings settings = IndexSettings.approximate(candidates).withReach(threshold);
+        FlatIndex index = new FlatIndex(settings.withThreads(Math.max(1, threads)));
+        FlatIndex serial = threads > 1 ? index.withSettings(settings) : index;
         long heapBefore = usedHeap();
         long t0 = System.nanoTime();
         float[][] enrolled = new float[Math.min(n, KEPT)][];

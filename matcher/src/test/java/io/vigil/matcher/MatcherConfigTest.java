@@ -33,10 +33,12 @@ class MatcherConfigTest {
                 "VIGIL_MATCHER_INDEX_EXACT_LIMIT",
                 "5000",
                 "VIGIL_MATCHER_INDEX_THREADS",
-                "2"));
+                "2",
+                "VIGIL_MATCHER_THRESHOLD",
+                "0.55"));
         MatcherConfig c = MatcherConfig.from(r, "vigil.", HOME, CaptureWindow.DEFAULT);
         r.finish();
-        assertThat(c.index()).isEqualTo(new IndexSettings(IndexSettings.Mode.APPROXIMATE, 5_000, 300, 2));
+        assertThat(c.index()).isEqualTo(new IndexSettings(IndexSettings.Mode.APPROXIMATE, 5_000, 300, 2, 0.55));
     }
 
     @Test

@@ -52,7 +52,7 @@ public record FalseAlarms(double mean, double sd, int pairs) {
      * {@code P(Z >= z)} for a standard normal Z, with a relative error under 1.2e-7 however far in the tail
      * (the complementary error function's Chebyshev fit, Numerical Recipes' erfcc).
      */
-    static double upperTail(double z) {
+    public static double upperTail(double z) {
         double x = z / Math.sqrt(2);
         double ax = Math.abs(x);
         double t = 1 / (1 + 0.5 * ax);

@@ -122,9 +122,10 @@ public final class FlatIndex implements VectorIndex {
 
     private Match approximate(View v, float[] q) {
         Scratch s = scratch.get();
-        long[] code = v.sketch().query(q);
+        SignSketch.Query query = v.sketch().query(q, v.headWords(), settings.reach());
+        long[] code = query.code();
         int shortlist = Math.max(16 * settings.candidates(), v.liveRows() / 200);
-        int n1 = SketchScan.headScan(v, code, shortlist, s, collector);
+        int n1 = SketchScan.headScan(v, code, shortlist, query.headReach(), s, collector);
         int n2 = SketchScan.tailScan(v, code, n1, settings.candidates(), s);
         int dim = v.dim();
         float bestSim = Float.NEGATIVE_INFINITY;

@@ -8,18 +8,27 @@ package io.vigil.matcher.index;
  * @param exactLimit embeddings up to which {@code AUTO} searches exactly
  * @param candidates rows re-ranked exactly by an approximate search
  * @param threads    threads one approximate search's sketch pass is split over (1: the searching thread only)
+ * @param reach      the similarity an approximate search must not miss (the matcher's threshold): where many rows
+ *                   may be this close to a face, its first pass keeps them all (up to 5 % of the rows)
  */
-public record IndexSettings(Mode mode, int exactLimit, int candidates, int threads) {
+public record IndexSettings(Mode mode, int exactLimit, int candidates, int threads, double reach) {
     public enum Mode {
         AUTO,
         EXACT,
         APPROXIMATE
     }
 
-    public static final IndexSettings DEFAULT = new IndexSettings(Mode.AUTO, 10_000, 64, 1);
+    /** The matcher's default threshold. */
+    public static final double DEFAULT_REACH = 0.40;
+
+    public static final IndexSettings DEFAULT = new IndexSettings(Mode.AUTO, 10_000, 256, 1, DEFAULT_REACH);
 
     public IndexSettings(Mode mode, int exactLimit, int candidates) {
         this(mode, exactLimit, candidates, 1);
+    }
+
+    public IndexSettings(Mode mode, int exactLimit, int candidates, int threads) {
+        this(mode, exactLimit, candidates, threads, DEFAULT_REACH);
     }
 
     public IndexSettings {
@@ -29,6 +38,9 @@ public record IndexSettings(Mode mode, int exactLimit, int candidates, int threa
         if (exactLimit < 0 || candidates < 1 || threads < 1) {
             throw new IllegalArgumentException("exactLimit must be >= 0, candidates and threads >= 1, were "
                     + exactLimit + ", " + candidates + " and " + threads);
+        }
+        if (!(reach > 0 && reach < 1)) {
+            throw new IllegalArgumentException("reach must be a similarity between 0 and 1, was " + reach);
         }
     }
 
@@ -41,6 +53,10 @@ public record IndexSettings(Mode mode, int exactLimit, int candidates, int threa
     }
 
     public IndexSettings withThreads(int n) {
-        return new IndexSettings(mode, exactLimit, candidates, n);
+        return new IndexSettings(mode, exactLimit, candidates, n, reach);
+    }
+
+    public IndexSettings withReach(double similarity) {
+        return new IndexSettings(mode, exactLimit, candidates, threads, similarity);
     }
 }

@@ -1,5 +1,7 @@
 package io.vigil.matcher.index;
 
+import io.vigil.api.watchlist.FalseAlarms;
+
 import java.util.SplittableRandom;
 
 /**
@@ -80,14 +82,21 @@ final class SignSketch {
      * ones three to one (the quantiser's levels, 1.51 and 0.45) ranks rows by cosine much as a quarter again
      * more bits would: at 1M random rows, the row at cosine 0.40-0.50 to the query is among the closest 0.5 % by
      * 192 head bits for 0.997 of queries, against 0.96 by plain Hamming distance.
+     *
+     * <p>With it comes the query's reach over the first {@code headWords} words: the head distance that a row at
+     * cosine {@code cos} to the query stays under with probability {@code Phi(REACH_Z)}. Each bit of such a row
+     * differs from the query's with probability {@code Phi(-cos |x_j| / (sin * rms))} (the row is {@code cos} times
+     * the query plus {@code sin} times an orthogonal direction, whose rotated coordinates are normal with the
+     * query's spread), so the distance's mean and variance are sums over the bits.
      */
-    long[] query(float[] q) {
+    Query query(float[] q, int headWords, double cos) {
         float[] x = rotate(q);
         double squares = 0;
         for (float c : x) {
             squares += c * c;
         }
-        double large = LARGE * Math.sqrt(squares / x.length);
+        double rms = Math.sqrt(squares / x.length);
+        double large = LARGE * rms;
         int words = words();
         long[] out = new long[2 * words];
         for (int w = 0; w < words; w++) {
@@ -105,8 +114,26 @@ final class SignSketch {
             out[w] = signs;
             out[words + w] = big;
         }
-        return out;
+        double spread = Math.sqrt(Math.max(1e-9, 1 - cos * cos)) * rms;
+        double mean = 0;
+        double variance = 0;
+        for (int j = 0; j < headWords * 64; j++) {
+            double p = FalseAlarms.upperTail(cos * Math.abs(x[j]) / spread);
+            int weight = Math.abs(x[j]) > large ? 3 : 1;
+            mean += weight * p;
+            variance += weight * weight * p * (1 - p);
+        }
+        return new Query(out, (int) Math.floor(mean + REACH_Z * Math.sqrt(variance)));
     }
+
+    /**
+     * A query's code (its signs, then its large-coordinate mask) and its reach: the head distance a row at the
+     * asked cosine stays under, nearly always.
+     */
+    record Query(long[] code, int headReach) {}
+
+    /** How far above the mean head distance of a row at the reach's cosine the reach lies, in standard deviations. */
+    static final double REACH_Z = 2.0;
 
     /** Where a query coordinate counts as large, in root mean squares. */
     static final double LARGE = 0.9816;

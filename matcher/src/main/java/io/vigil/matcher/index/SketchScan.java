@@ -22,8 +22,12 @@ final class SketchScan {
      * chunk, read in runs; insertion order says nothing of distance to a query), so the full pass does nothing per
      * row but the distance and one comparison. Dead rows are scanned like live ones (checking would slow every row
      * down) and dropped by the re-ranking.
+     *
+     * <p>Where more rows than {@code keep} lie within {@code reach} (a crowded neighbourhood: many people resemble
+     * the face), the cut widens to the reach, up to {@link #MOST_KEPT} of the rows: the rows that might be at the
+     * cosine the reach was computed for are not cut off for lack of room.
      */
-    static int headScan(View v, long[] code, int keep, Scratch s, Collector collector) {
+    static int headScan(View v, long[] code, int keep, int reach, Scratch s, Collector collector) {
         int rows = v.rows();
         int hw = v.headWords();
         int words = hw + v.tailWords();
@@ -36,12 +40,16 @@ final class SketchScan {
         int sampled = 0;
         for (int c = 0; c < chunks; c++) {
             long[] head = v.chunks()[c].head();
+            int start = v.chunks()[c].headStart();
             int n = Math.min(perChunk, rows - c * RowStore.CHUNK);
             for (int r = 0; r < n; r++, sampled++) {
-                hist[(distance(head, r * hw, code, 0, hw, words) << 2) | (sampled & 3)]++;
+                hist[(distance(head, start + r * hw, code, 0, hw, words) << 2) | (sampled & 3)]++;
             }
         }
-        int cut = cut(hist, most, (int) Math.min(sampled, Math.ceil(1.25 * keep * sampled / rows) + 1));
+        int cut = cut(hist, most, (int) Math.min(sampled, Math.ceil((double) keep * sampled / rows)));
+        if (reach > cut) {
+            cut = Math.min(reach, cut(hist, most, (int) Math.ceil(MOST_KEPT * sampled)));
+        }
         int kept = collector.collect(v, code, cut, s);
         while (kept < Math.min(keep, v.liveRows()) / 2 && cut < maxDistance(hw)) {
             cut += 2; // an unlucky sample: widen
@@ -56,6 +64,9 @@ final class SketchScan {
     }
 
     private static final int SAMPLE = 1 << 14;
+
+    /** The largest share of rows a head pass keeps for its reach. */
+    static final double MOST_KEPT = 0.05;
 
     static int collect(View v, long[] code, int cut, Scratch s) {
         return collect(v, code, cut, 0, v.chunks().length, s.rows, s.full, 0);
@@ -73,6 +84,7 @@ final class SketchScan {
         for (int c = from; c < to; c++) {
             int n = Math.min(RowStore.CHUNK, v.rows() - row);
             long[] head = v.chunks()[c].head();
+            int start = v.chunks()[c].headStart();
             if (hw == 3) {
                 long c0 = code[0];
                 long c1 = code[1];
@@ -80,7 +92,7 @@ final class SketchScan {
                 long m0 = code[words];
                 long m1 = code[words + 1];
                 long m2 = code[words + 2];
-                for (int r = 0, o = 0; r < n; r++, o += 3) {
+                for (int r = 0, o = start; r < n; r++, o += 3) {
                     long x0 = head[o] ^ c0;
                     long x1 = head[o + 1] ^ c1;
                     long x2 = head[o + 2] ^ c2;
@@ -95,7 +107,7 @@ final class SketchScan {
                 }
             } else {
                 for (int r = 0; r < n; r++) {
-                    int d = distance(head, r * hw, code, 0, hw, words);
+                    int d = distance(head, start + r * hw, code, 0, hw, words);
                     if (d <= cut) {
                         rowsOut[kept] = row + r;
                         distOut[kept++] = d;
@@ -115,14 +127,53 @@ final class SketchScan {
         int hw = v.headWords();
         int tw = v.tailWords();
         int most = maxDistance(hw + tw);
+        int[] rows = s.rows;
+        int[] full = s.full;
+        RowStore.Chunk[] chunks = v.chunks();
+        if (hw == 3 && tw == 5) {
+            // the 512-d case, unrolled: each row's tail is one cache miss, and nothing else in the loop waits on it
+            long c3 = code[3];
+            long c4 = code[4];
+            long c5 = code[5];
+            long c6 = code[6];
+            long c7 = code[7];
+            long m3 = code[11];
+            long m4 = code[12];
+            long m5 = code[13];
+            long m6 = code[14];
+            long m7 = code[15];
+            for (int i = 0; i < n; i++) {
+                int row = rows[i];
+                long[] tail = chunks[row / RowStore.CHUNK].tail();
+                int o = (row % RowStore.CHUNK) * 5;
+                long x3 = tail[o] ^ c3;
+                long x4 = tail[o + 1] ^ c4;
+                long x5 = tail[o + 2] ^ c5;
+                long x6 = tail[o + 3] ^ c6;
+                long x7 = tail[o + 4] ^ c7;
+                full[i] += Long.bitCount(x3)
+                        + Long.bitCount(x4)
+                        + Long.bitCount(x5)
+                        + Long.bitCount(x6)
+                        + Long.bitCount(x7)
+                        + ((Long.bitCount(x3 & m3)
+                                        + Long.bitCount(x4 & m4)
+                                        + Long.bitCount(x5 & m5)
+                                        + Long.bitCount(x6 & m6)
+                                        + Long.bitCount(x7 & m7))
+                                << 1);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                int row = rows[i];
+                long[] tail = chunks[row / RowStore.CHUNK].tail();
+                full[i] += distance(tail, (row % RowStore.CHUNK) * tw, code, hw, tw, hw + tw);
+            }
+        }
         int[] hist = s.histogram;
         Arrays.fill(hist, 0);
         for (int i = 0; i < n; i++) {
-            int row = s.rows[i];
-            long[] tail = v.chunks()[row / RowStore.CHUNK].tail();
-            int d = s.full[i] + distance(tail, (row % RowStore.CHUNK) * tw, code, hw, tw, hw + tw); // head + tail
-            s.full[i] = d;
-            hist[(d << 2) | (i & 3)]++;
+            hist[(full[i] << 2) | (i & 3)]++;
         }
         int cut = cut(hist, most, keep);
         int kept = 0;

@@ -46,7 +46,7 @@ class SignSketchTest {
         for (int q = 0; q < queries; q++) {
             float[] near = Vectors.random(512, r);
             float[] query = Vectors.withSimilarity(near, 0.40 + 0.10 * r.nextDouble(), r);
-            long[] code = sketch.query(query);
+            long[] code = sketch.query(query, 3, 0.40).code();
             assertThat(Arrays.copyOf(code, 8)).isEqualTo(sketch.encode(query));
             long[] target = sketch.encode(near);
             int hamming = 0;
@@ -63,6 +63,29 @@ class SignSketchTest {
         assertThat(weightedMean)
                 .as("mean rank of the near row: weighted %.1f, Hamming %.1f", weightedMean, hammingMean)
                 .isLessThan(hammingMean / 2);
+    }
+
+    /** A row at the reach's cosine to the query lies within the query's reach nearly always (Phi(2) = 0.977). */
+    @Test
+    void aRowAtTheReachsCosineLiesWithinTheReach() {
+        SignSketch sketch = new SignSketch(512, 1);
+        int within = 0;
+        int closer = 0;
+        int queries = 1000;
+        for (int q = 0; q < queries; q++) {
+            float[] query = Vectors.random(512, r);
+            SignSketch.Query probe = sketch.query(query, 3, 0.40);
+            within += distance(sketch.encode(Vectors.withSimilarity(query, 0.40, r)), probe.code(), 3, true)
+                            <= probe.headReach()
+                    ? 1
+                    : 0;
+            closer += distance(sketch.encode(Vectors.withSimilarity(query, 0.30, r)), probe.code(), 3, true)
+                            <= probe.headReach()
+                    ? 1
+                    : 0;
+        }
+        assertThat(within).isBetween(950, 995);
+        assertThat(closer).as("rows at 0.30 are further").isLessThan(900);
     }
 
     /** Over the first {@code words} words: differing bits, thrice where the query's mask is set if weighted. */
