@@ -7,8 +7,8 @@ import io.vigil.matcher.index.RowStore.View;
 /**
  * The watchlist index. Exact search scans every embedding; approximate search ranks every row by the distance of
  * its {@link SignSketch} to the query's (sign bits of the row against sign and magnitude of the query's rotated
- * coordinates; first on three eighths of the bits, then on all of them for the closest 0.5%, at least 16 times
- * {@code candidates} rows) and re-ranks the closest {@code candidates} rows exactly, so a returned similarity is
+ * coordinates; first on three eighths of the bits, then on all of them for the closest 0.5%, at least 4 times
+ * {@code candidates} rows, and more where many rows may be at the settings' reach) and re-ranks the closest {@code candidates} rows exactly, so a returned similarity is
  * always exact; only a miss is approximate. Which one runs is {@link IndexSettings}' choice. Safe for one writer
  * and any number of concurrent searches, which never lock.
  */
@@ -124,7 +124,7 @@ public final class FlatIndex implements VectorIndex {
         Scratch s = scratch.get();
         SignSketch.Query query = v.sketch().query(q, v.headWords(), settings.reach());
         long[] code = query.code();
-        int shortlist = Math.max(16 * settings.candidates(), v.liveRows() / 200);
+        int shortlist = Math.max(4 * settings.candidates(), v.liveRows() / 200);
         int n1 = SketchScan.headScan(v, code, shortlist, query.headReach(), s, collector);
         int n2 = SketchScan.tailScan(v, code, n1, settings.candidates(), s);
         int dim = v.dim();
