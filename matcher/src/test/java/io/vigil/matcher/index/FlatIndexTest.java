@@ -81,6 +81,48 @@ class FlatIndexTest {
         assertThat(agree).isGreaterThanOrEqualTo(queries * 99 / 100);
     }
 
+    /**
+     * A crowded neighbourhood: 2,000 of 20,000 people look alike (cosine 0.35 to a common direction), and faces near
+     * that direction have their person at 0.45. The first pass's usual share (4 x 64 candidates = 256 rows) fills
+     * up with the crowd; reaching for rows that may be at the threshold finds the right person far more often
+     * (measured: 53 of 60 against 39; the rest are lost to the 5 % cap and to the 64 re-ranked rows).
+     */
+    @Test
+    void theFirstPassReachesPastACrowdForRowsThatMayBeAtTheThreshold() {
+        int dim = 512;
+        float[] centre = Vectors.random(dim, r);
+        FlatIndex reaching = new FlatIndex(IndexSettings.approximate(64).withReach(0.40));
+        FlatIndex counting = reaching.withSettings(IndexSettings.approximate(64).withReach(0.95));
+        for (int i = 0; i < 2_000; i++) {
+            reaching.upsert("crowd" + i, new float[][] {Vectors.withSimilarity(centre, 0.35, r)});
+        }
+        for (int i = 0; i < 18_000; i++) {
+            reaching.upsert("other" + i, new float[][] {Vectors.random(dim, r)});
+        }
+        int queries = 60;
+        float[][] faces = new float[queries][];
+        for (int i = 0; i < queries; i++) {
+            faces[i] = Vectors.withSimilarity(centre, 0.9, r);
+            reaching.upsert("person" + i, new float[][] {Vectors.withSimilarity(faces[i], 0.45, r)});
+        }
+        int theirs = 0;
+        int found = 0;
+        int foundCounting = 0;
+        for (int i = 0; i < queries; i++) {
+            Match exact = reaching.searchExact(faces[i]);
+            if (exact.personId().equals("person" + i)) { // else one of the crowd happens to be closer still
+                theirs++;
+                found += reaching.search(faces[i]).equals(exact) ? 1 : 0;
+                foundCounting += counting.search(faces[i]).equals(exact) ? 1 : 0;
+            }
+        }
+        assertThat(theirs).isGreaterThan(queries / 2);
+        assertThat(found)
+                .as("with the reach, of %d (without: %d)", theirs, foundCounting)
+                .isGreaterThanOrEqualTo(theirs * 85 / 100);
+        assertThat(foundCounting).isLessThanOrEqualTo(found - 10);
+    }
+
     @Test
     void aSketchPassSplitOverThreadsAnswersAsOneThreadDoes() {
         FlatIndex one = new FlatIndex(IndexSettings.approximate(32));
