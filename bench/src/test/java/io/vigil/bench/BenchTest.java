@@ -30,7 +30,7 @@ class BenchTest {
         Result r = run("matcher", "--sizes", "1000,2000000000");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err())
-                .contains("2,000,000,000 identities need about")
+                .contains("2,000,000,000 embeddings need about")
                 .contains("VIGIL_JAVA_OPTS=-Xmx")
                 .doesNotContain("Exception");
         assertThat(r.out()).doesNotContain("people"); // refused before measuring anything
