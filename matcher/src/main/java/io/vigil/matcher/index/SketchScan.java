@@ -47,8 +47,8 @@ final class SketchScan {
             }
         }
         int cut = cut(hist, most, (int) Math.min(sampled, Math.ceil((double) keep * sampled / rows)));
-        if (reach > cut) {
-            cut = Math.min(reach, cut(hist, most, (int) Math.ceil(MOST_KEPT * sampled)));
+        if (reach > cut) { // never below the usual cut, even where keep is itself over MOST_KEPT of the rows
+            cut = Math.max(cut, Math.min(reach, cut(hist, most, (int) Math.ceil(MOST_KEPT * sampled))));
         }
         int kept = collector.collect(v, code, cut, s);
         while (kept < Math.min(keep, v.liveRows()) / 2 && cut < maxDistance(hw)) {
