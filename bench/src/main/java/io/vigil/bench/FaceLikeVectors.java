@@ -96,19 +96,27 @@ final class FaceLikeVectors {
 
     /** A sighting at exactly cosine {@code cos} to the unit vector {@code of}, turned along a face-like direction. */
     float[] sighting(float[] of, double cos, SplittableRandom r) {
-        float[] o = direction(r);
+        return turned(of, direction(r), cos);
+    }
+
+    /**
+     * The unit vector at exactly cosine {@code cos} to the unit vector {@code of}, in the plane of {@code of} and
+     * {@code towards} (a direction not parallel to it; changed in place).
+     */
+    static float[] turned(float[] of, float[] towards, double cos) {
+        int dim = of.length;
         double d = 0;
         for (int i = 0; i < dim; i++) {
-            d += o[i] * of[i];
+            d += towards[i] * of[i];
         }
         for (int i = 0; i < dim; i++) {
-            o[i] -= (float) (d * of[i]);
+            towards[i] -= (float) (d * of[i]);
         }
-        normalise(o);
+        normalise(towards);
         double s = Math.sqrt(1 - cos * cos);
         float[] v = new float[dim];
         for (int i = 0; i < dim; i++) {
-            v[i] = (float) (cos * of[i] + s * o[i]);
+            v[i] = (float) (cos * of[i] + s * towards[i]);
         }
         return v;
     }

@@ -285,8 +285,9 @@ final class MatcherBench implements Callable<Integer> {
     }
 
     /**
-     * The memory floor of a search that reads {@code bytes}: a plain sum over that many bytes held in arrays of the
-     * index's chunk size, timed once per query like a search ({@code perPass} per pass).
+     * The memory floor of a search that reads {@code bytes}: a plain sum over that many bytes held in arrays of
+     * one index chunk's head words (allocated one after another, so contiguous as the index's head slabs), timed
+     * once per query like a search ({@code perPass} per pass).
      */
     private Timing floor(long bytes, int perPass) {
         int per = 4095 * 3;
@@ -409,24 +410,9 @@ final class MatcherBench implements Callable<Integer> {
         return v;
     }
 
-    /** A unit vector at cosine {@code cos} to the unit vector {@code base}. */
+    /** A unit vector at cosine {@code cos} to the unit vector {@code base}, turned a random way. */
     private float[] near(float[] base, double cos, SplittableRandom r) {
-        float[] o = unit(r);
-        double d = 0;
-        for (int i = 0; i < dim; i++) {
-            d += o[i] * base[i];
-        }
-        double norm = 0;
-        for (int i = 0; i < dim; i++) {
-            o[i] -= (float) (d * base[i]);
-            norm += o[i] * o[i];
-        }
-        double s = Math.sqrt(1 - cos * cos) / Math.sqrt(norm);
-        float[] v = new float[dim];
-        for (int i = 0; i < dim; i++) {
-            v[i] = (float) (cos * base[i] + s * o[i]);
-        }
-        return v;
+        return FaceLikeVectors.turned(base, unit(r), cos);
     }
 
     /** Marsaglia's polar method: SplittableRandom has no nextGaussian on Java 17. */
