@@ -93,7 +93,8 @@ class AlertsEvidenceIT {
                 base.frameSequence(),
                 BOX,
                 base.thumbnail(),
-                frame);
+                frame,
+                null);
     }
 
     @Test

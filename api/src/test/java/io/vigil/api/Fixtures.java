@@ -41,9 +41,12 @@ public final class Fixtures {
                 lm[j] = 100 + i * 10 + j;
             }
             faces.add(new Face(
-                    new FaceBox(10 + i, 20, 110 + i, 140), lm, 0.9f + i * 0.01f, unitVector(512, i), new byte[] {
-                        (byte) 0xff, (byte) 0xd8, (byte) i
-                    }));
+                    new FaceBox(10 + i, 20, 110 + i, 140),
+                    lm,
+                    0.9f + i * 0.01f,
+                    unitVector(512, i),
+                    new byte[] {(byte) 0xff, (byte) 0xd8, (byte) i},
+                    i == 0 ? Face.NO_TRACK : 1000L + i));
         }
         return new FrameFaces("gate", 99, 1_700_000_000_000L, 1_700_000_000_050L, 1280, 720, faces);
     }

@@ -266,6 +266,7 @@ final class AlertsBench implements Callable<Integer> {
                 0,
                 seq,
                 new FaceBox(1, 2, 30, 40),
+                null,
                 null);
     }
 

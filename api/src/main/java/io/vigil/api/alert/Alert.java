@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param frameSequence  the frame's sequence number on its camera
  * @param box            the face box in frame pixels
  * @param thumbnail      small JPEG of the face
+ * @param frame          where the whole frame is on the frames topic, or null
+ * @param trackId        inference's track of this face on its camera (one person followed across frames), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Alert(
@@ -47,7 +49,8 @@ public record Alert(
         long frameSequence,
         FaceBox box,
         byte[] thumbnail,
-        FrameRef frame) {
+        FrameRef frame,
+        Long trackId) {
     public static final int SCHEMA_VERSION = 1;
     /** Largest thumbnail an alert may carry. */
     public static final int MAX_THUMBNAIL_BYTES = 256 * 1024;
@@ -86,6 +89,9 @@ public record Alert(
         if (box == null || !box.finite()) {
             problems.add("box must have four finite coordinates");
         }
+        if (trackId != null && trackId < 0) {
+            problems.add("trackId must not be negative");
+        }
         if (thumbnail != null && thumbnail.length > MAX_THUMBNAIL_BYTES) {
             problems.add("thumbnail is " + thumbnail.length + " bytes, more than " + MAX_THUMBNAIL_BYTES);
         }
@@ -123,6 +129,7 @@ public record Alert(
                 frameSequence,
                 box,
                 thumbnail,
+                null,
                 null);
     }
 

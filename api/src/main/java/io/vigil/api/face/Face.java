@@ -11,14 +11,26 @@ import java.util.Objects;
  * @param score      detection confidence 0..1
  * @param embedding  L2-normalised embedding (512 floats with the bundled model)
  * @param thumbnail  a small JPEG of the face crop, for people looking at alerts
+ * @param trackId    the camera's track this face belongs to (the same person followed across frames by inference),
+ *                   or {@link #NO_TRACK}
  */
-public record Face(FaceBox box, float[] landmarks, float score, float[] embedding, byte[] thumbnail) {
+public record Face(FaceBox box, float[] landmarks, float score, float[] embedding, byte[] thumbnail, long trackId) {
     public static final int LANDMARK_VALUES = 10;
+    /** The face was not tracked. */
+    public static final long NO_TRACK = -1;
+
+    /** An untracked face. */
+    public Face(FaceBox box, float[] landmarks, float score, float[] embedding, byte[] thumbnail) {
+        this(box, landmarks, score, embedding, thumbnail, NO_TRACK);
+    }
 
     public Face {
         Objects.requireNonNull(box, "box");
         Objects.requireNonNull(embedding, "embedding");
         Objects.requireNonNull(thumbnail, "thumbnail");
+        if (trackId < NO_TRACK) {
+            throw new IllegalArgumentException("a face's track id is -1 (none) or not negative, got " + trackId);
+        }
         if (landmarks == null || landmarks.length != LANDMARK_VALUES) {
             throw new IllegalArgumentException("a face needs exactly 5 landmarks (10 values)");
         }
@@ -47,7 +59,8 @@ public record Face(FaceBox box, float[] landmarks, float score, float[] embeddin
                 && Arrays.equals(landmarks, f.landmarks)
                 && Float.compare(score, f.score) == 0
                 && Arrays.equals(embedding, f.embedding)
-                && Arrays.equals(thumbnail, f.thumbnail);
+                && Arrays.equals(thumbnail, f.thumbnail)
+                && trackId == f.trackId;
     }
 
     @Override
@@ -57,6 +70,7 @@ public record Face(FaceBox box, float[] landmarks, float score, float[] embeddin
 
     @Override
     public String toString() {
-        return "Face[" + box + " score=" + score + " dim=" + embedding.length + "]";
+        return "Face[" + box + " score=" + score + " dim=" + embedding.length
+                + (trackId == NO_TRACK ? "" : " track=" + trackId) + "]";
     }
 }

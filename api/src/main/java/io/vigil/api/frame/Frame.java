@@ -14,11 +14,19 @@ import java.util.Objects;
  * @param width         pixel width of the JPEG
  * @param height        pixel height of the JPEG
  * @param jpeg          the encoded image
+ * @param motion        where it changed since the camera's previous sampled frame, or {@link Motion#UNMEASURED}
  */
-public record Frame(String cameraId, long sequence, long captureTimeMs, int width, int height, byte[] jpeg) {
+public record Frame(
+        String cameraId, long sequence, long captureTimeMs, int width, int height, byte[] jpeg, Motion motion) {
+    /** A frame whose motion was not measured: inference examines all of it. */
+    public Frame(String cameraId, long sequence, long captureTimeMs, int width, int height, byte[] jpeg) {
+        this(cameraId, sequence, captureTimeMs, width, height, jpeg, Motion.UNMEASURED);
+    }
+
     public Frame {
         Ids.require("camera id", cameraId);
         Objects.requireNonNull(jpeg, "jpeg");
+        Objects.requireNonNull(motion, "motion");
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("frame size must be positive, got " + width + "x" + height);
         }
@@ -32,7 +40,8 @@ public record Frame(String cameraId, long sequence, long captureTimeMs, int widt
                 && captureTimeMs == f.captureTimeMs
                 && width == f.width
                 && height == f.height
-                && Arrays.equals(jpeg, f.jpeg);
+                && Arrays.equals(jpeg, f.jpeg)
+                && motion.equals(f.motion);
     }
 
     @Override
@@ -43,6 +52,6 @@ public record Frame(String cameraId, long sequence, long captureTimeMs, int widt
     @Override
     public String toString() {
         return "Frame[" + cameraId + "#" + sequence + " " + width + "x" + height + " at " + captureTimeMs + ", "
-                + jpeg.length + " B]";
+                + jpeg.length + " B, " + motion + "]";
     }
 }

@@ -42,6 +42,11 @@ final class BinaryReader {
         return buf.getFloat();
     }
 
+    int u8(String field) {
+        need(field, 1);
+        return buf.get() & 0xff;
+    }
+
     int u16(String field) {
         need(field, 2);
         return buf.getShort() & 0xffff;

@@ -8,14 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Binary wire format of {@link FrameFaces}, version 2:
+ * Binary wire format of {@link FrameFaces}, version 3:
  * {@code u8 version | u16+utf8 cameraId | i64 sequence | i64 captureTimeMs | i64 processedAtMs | i32 frameWidth |
  * i32 frameHeight | i32 framePartition | i64 frameOffset | u16 faceCount | faces} (version 1, still read, has no
  * frame partition and offset: upgrade matchers before inference), each face
- * {@code f32 x1 y1 x2 y2 | f32 x10 landmarks | f32 score | u16 dim | f32 x dim embedding | i32+bytes thumbnail}.
+ * {@code f32 x1 y1 x2 y2 | f32 x10 landmarks | f32 score | u16 dim | f32 x dim embedding | i32+bytes thumbnail |
+ * i64 trackId} (versions 1 and 2, still read, have no track id).
  */
 public final class FrameFacesSerde extends WireSerde<FrameFaces> {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
+    private static final int VERSION_WITHOUT_TRACK = 2;
     private static final int VERSION_WITHOUT_FRAME = 1;
     public static final int MAX_EMBEDDING_DIM = 4096;
     public static final int MAX_THUMBNAIL_BYTES = 256 * 1024;
@@ -24,7 +26,7 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
     public byte[] encode(FrameFaces ff) {
         int size = 1 + BinaryWriter.stringSize(ff.cameraId()) + 8 + 8 + 8 + 4 + 4 + 4 + 8 + 2;
         for (Face f : ff.faces()) {
-            size += 16 + 40 + 4 + 2 + 4 * f.embedding().length + 4 + f.thumbnail().length;
+            size += 16 + 40 + 4 + 2 + 4 * f.embedding().length + 4 + f.thumbnail().length + 8;
         }
         BinaryWriter w = new BinaryWriter(size)
                 .u8(VERSION)
@@ -47,7 +49,8 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
                     .f32(f.score())
                     .u16(f.embedding().length)
                     .floats(f.embedding())
-                    .bytes(f.thumbnail());
+                    .bytes(f.thumbnail())
+                    .i64(f.trackId());
         }
         return w.array();
     }
@@ -56,7 +59,7 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
     public FrameFaces decode(byte[] bytes) {
         BinaryReader r = new BinaryReader("faces", bytes);
         int version = r.version();
-        if (version != VERSION && version != VERSION_WITHOUT_FRAME) {
+        if (version != VERSION && version != VERSION_WITHOUT_TRACK && version != VERSION_WITHOUT_FRAME) {
             throw new UnknownVersionException("faces", version, VERSION);
         }
         String camera = r.string("cameraId");
@@ -65,8 +68,8 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
         long processed = r.i64("processedAtMs");
         int fw = r.i32("frameWidth");
         int fh = r.i32("frameHeight");
-        int partition = version == VERSION ? r.i32("framePartition") : -1;
-        long offset = version == VERSION ? r.i64("frameOffset") : -1;
+        int partition = version != VERSION_WITHOUT_FRAME ? r.i32("framePartition") : -1;
+        long offset = version != VERSION_WITHOUT_FRAME ? r.i64("frameOffset") : -1;
         int count = r.u16("faceCount");
         List<Face> faces = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -80,7 +83,8 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
             }
             float[] embedding = r.floats("embedding", dim);
             byte[] thumb = r.bytes("thumbnail", MAX_THUMBNAIL_BYTES);
-            faces.add(construct("faces", () -> new Face(box, landmarks, score, embedding, thumb)));
+            long track = version == VERSION ? r.i64("trackId") : Face.NO_TRACK;
+            faces.add(construct("faces", () -> new Face(box, landmarks, score, embedding, thumb, track)));
         }
         r.end();
         return construct(

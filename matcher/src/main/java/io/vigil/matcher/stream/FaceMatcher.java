@@ -148,7 +148,8 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
                 frame.sequence(),
                 face.box(),
                 face.thumbnail(),
-                frame.locatesFrame() ? new FrameRef(framesTopic, frame.framePartition(), frame.frameOffset()) : null);
+                frame.locatesFrame() ? new FrameRef(framesTopic, frame.framePartition(), frame.frameOffset()) : null,
+                face.trackId() == Face.NO_TRACK ? null : face.trackId());
         context.forward(new Record<>(frame.cameraId(), alert, frame.captureTimeMs()), MatcherTopology.ALERTS_SINK);
         metrics.emitted.increment();
     }
