@@ -1,6 +1,7 @@
 package io.vigil.ingest;
 
 import io.vigil.ingest.camera.CameraPolicy;
+import io.vigil.ingest.camera.MotionGate;
 import io.vigil.runtime.config.ConfigReader;
 
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Set;
  * @param backoffMax   reconnect delays double up to this, with jitter
  * @param queue        frames waiting between decoding and publishing, per camera; the oldest is dropped when full
  * @param allow        camera URLs allowed beyond the defaults: local files, loopback, link-local, metadata hosts
+ * @param motion       motion gating: which sampled frames go on to inference
  */
 public record IngestConfig(
         int jpegQuality,
@@ -25,7 +27,8 @@ public record IngestConfig(
         Duration backoffMin,
         Duration backoffMax,
         int queue,
-        Set<CameraPolicy.Allow> allow) {
+        Set<CameraPolicy.Allow> allow,
+        MotionGate.Settings motion) {
     public IngestConfig {
         allow = allow.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(allow));
     }
@@ -50,7 +53,16 @@ public record IngestConfig(
                 min,
                 max,
                 r.intValue("VIGIL_INGEST_QUEUE", 2, 1, 1000),
-                allow(r));
+                allow(r),
+                new MotionGate.Settings(
+                        r.bool("VIGIL_INGEST_MOTION", true),
+                        r.intValue("VIGIL_INGEST_MOTION_THRESHOLD", 10, 1, 254),
+                        // under half of VigilCameraDown's 60 s, so a still scene never looks like a dead camera
+                        r.duration(
+                                "VIGIL_INGEST_FULL_PASS",
+                                Duration.ofSeconds(2),
+                                Duration.ofMillis(100),
+                                Duration.ofSeconds(30))));
     }
 
     private static Set<CameraPolicy.Allow> allow(ConfigReader r) {
@@ -71,6 +83,6 @@ public record IngestConfig(
         EnumSet<CameraPolicy.Allow> all = EnumSet.noneOf(CameraPolicy.Allow.class);
         all.addAll(allow);
         all.addAll(more);
-        return new IngestConfig(jpegQuality, timeout, backoffMin, backoffMax, queue, all);
+        return new IngestConfig(jpegQuality, timeout, backoffMin, backoffMax, queue, all, motion);
     }
 }

@@ -10,6 +10,7 @@ import io.vigil.api.Secrets;
 import io.vigil.api.camera.CameraSpec;
 import io.vigil.api.camera.CameraState;
 import io.vigil.api.frame.Frame;
+import io.vigil.api.frame.Motion;
 import io.vigil.ingest.IngestConfig;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -25,7 +26,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One camera: a decoding thread (connect, grab, sample by capture time, scale, JPEG-encode) and a publishing thread,
+ * One camera: a decoding thread (connect, grab, sample by capture time, motion gate, scale, JPEG-encode) and a
+ * publishing thread,
  * joined by a small queue that drops its oldest frame when publishing falls behind. Failures reconnect with capped
  * exponential backoff; nothing here can affect another camera.
  */
@@ -109,6 +111,7 @@ public final class CameraRunner implements AutoCloseable {
             String reason;
             try (FfmpegSource source = FfmpegSource.open(spec, config.timeout(), interrupt)) {
                 Sampler sampler = new Sampler(spec.fps());
+                MotionGate gate = new MotionGate(config.motion());
                 Clocking clocking = new Clocking(source.needsPacing());
                 boolean streaming = false;
                 while (running) {
@@ -131,7 +134,14 @@ public final class CameraRunner implements AutoCloseable {
                             metrics.sampledOut.increment();
                             continue;
                         }
-                        handOff(encode(d.image(), sequence++, captureMs));
+                        long g0 = System.nanoTime();
+                        Motion motion = gate.check(d.image(), captureMs);
+                        metrics.motion.record(System.nanoTime() - g0, TimeUnit.NANOSECONDS);
+                        if (motion == null) {
+                            metrics.gated.increment(); // nothing moved and no full pass is due: not encoded
+                            continue;
+                        }
+                        handOff(encode(d.image(), sequence++, captureMs, motion));
                     }
                 }
                 break;
@@ -198,7 +208,7 @@ public final class CameraRunner implements AutoCloseable {
         }
     }
 
-    private Frame encode(Mat image, long sequence, long captureMs) {
+    private Frame encode(Mat image, long sequence, long captureMs, Motion motion) {
         long t0 = System.nanoTime();
         Mat out = image;
         if (spec.maxWidth() > 0 && image.cols() > spec.maxWidth()) {
@@ -212,7 +222,7 @@ public final class CameraRunner implements AutoCloseable {
             byte[] jpeg = new byte[(int) buf.limit()];
             buf.get(jpeg);
             metrics.encode.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-            return new Frame(spec.id(), sequence, captureMs, out.cols(), out.rows(), jpeg);
+            return new Frame(spec.id(), sequence, captureMs, out.cols(), out.rows(), jpeg, motion);
         }
     }
 

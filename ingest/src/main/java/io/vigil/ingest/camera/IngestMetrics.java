@@ -16,6 +16,7 @@ final class IngestMetrics extends OwnedMeters {
     private final Clock clock;
     Counter published;
     Counter sampledOut;
+    Counter gated;
     Counter droppedSlowPublisher;
     Counter failedPublish;
     Counter decoded;
@@ -23,6 +24,7 @@ final class IngestMetrics extends OwnedMeters {
     Counter refused;
     Timer decode;
     Timer encode;
+    Timer motion;
     DistributionSummary bytes;
 
     IngestMetrics(String camera, CameraStatusReporter status, Clock clock) {
@@ -35,6 +37,7 @@ final class IngestMetrics extends OwnedMeters {
     protected void register(MeterRegistry r) {
         published = frames(r, "published", "none");
         sampledOut = frames(r, "skipped", "sampling");
+        gated = frames(r, "gated", "no-motion");
         droppedSlowPublisher = frames(r, "dropped", "publisher-slow");
         failedPublish = frames(r, "dropped", "kafka-error");
         decoded = own(Counter.builder("vigil.ingest.decoded")
@@ -56,6 +59,11 @@ final class IngestMetrics extends OwnedMeters {
                 .register(r));
         encode = own(Timer.builder("vigil.ingest.encode")
                 .description("Time to scale and JPEG-encode one sampled frame")
+                .tag("camera", camera)
+                .publishPercentileHistogram()
+                .register(r));
+        motion = own(Timer.builder("vigil.ingest.motion")
+                .description("Time to measure one sampled frame's motion (shrink, grey, compare)")
                 .tag("camera", camera)
                 .publishPercentileHistogram()
                 .register(r));
