@@ -221,7 +221,6 @@ class HostileInputIT {
                         0,
                         1,
                         new FaceBox(1, 1, 2, 2),
-                        null,
                         null);
                 String crlf = new String(
                                 topics.alerts.valueSerde().serializer().serialize("", real), StandardCharsets.UTF_8)

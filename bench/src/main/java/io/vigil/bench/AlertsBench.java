@@ -266,7 +266,6 @@ final class AlertsBench implements Callable<Integer> {
                 0,
                 seq,
                 new FaceBox(1, 2, 30, 40),
-                null,
                 null);
     }
 

@@ -7,6 +7,8 @@ import io.vigil.inference.face.Tiling;
 import io.vigil.inference.model.Device;
 import io.vigil.inference.model.ModelSource;
 import io.vigil.inference.model.SessionSettings;
+import io.vigil.inference.track.FaceTracker;
+import io.vigil.inference.track.TrackingSettings;
 import io.vigil.runtime.config.ConfigReader;
 
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.time.Duration;
  * @param batchWait       longest a frame waits for a batch to fill
  * @param maxFramePixels  larger frames go to the dead-letter topic
  * @param workers         worker threads in this process (each with its own consumer and sessions)
+ * @param tracking        motion areas and face tracking: what is examined and what is embedded
  */
 public record InferenceConfig(
         SessionSettings session,
@@ -37,7 +40,8 @@ public record InferenceConfig(
         int batchSize,
         Duration batchWait,
         long maxFramePixels,
-        int workers) {
+        int workers,
+        TrackingSettings tracking) {
 
     public static InferenceConfig from(ConfigReader r) {
         SessionSettings session = new SessionSettings(
@@ -74,7 +78,19 @@ public record InferenceConfig(
                 r.intValue("VIGIL_INFERENCE_BATCH_SIZE", 8, 1, 256),
                 r.duration("VIGIL_INFERENCE_BATCH_WAIT", Duration.ofMillis(20), Duration.ZERO, Duration.ofSeconds(5)),
                 r.longValue("VIGIL_INFERENCE_MAX_FRAME_PIXELS", 4096L * 4096, 64L * 64, 16384L * 16384),
-                r.intValue("VIGIL_INFERENCE_WORKERS", 1, 1, 64));
+                r.intValue("VIGIL_INFERENCE_WORKERS", 1, 1, 64),
+                new TrackingSettings(
+                        r.bool("VIGIL_INFERENCE_MOTION", true),
+                        r.intValue("VIGIL_INFERENCE_MOTION_MARGIN", 1, 0, 8),
+                        r.bool("VIGIL_INFERENCE_TRACKING", true),
+                        new FaceTracker.Settings(
+                                r.duration(
+                                                "VIGIL_INFERENCE_TRACK_TTL",
+                                                Duration.ofMillis(FaceTracker.Settings.DEFAULT.ttlMs()),
+                                                Duration.ofMillis(200),
+                                                Duration.ofMinutes(10))
+                                        .toMillis(),
+                                r.intValue("VIGIL_INFERENCE_TRACK_MISSES", 3, 1, 100))));
     }
 
     /** The one way a face analyzer is built from these settings (workers, enrolment, the face commands). */

@@ -47,6 +47,9 @@ public final class FaceAnalyzer implements AutoCloseable {
         default void step(String step, long nanos, int items) {}
 
         default void rejected(String reason) {}
+
+        /** Detector runs (areas and tiles) of one detect call. */
+        default void detectorRuns(int regions) {}
     }
 
     public FaceAnalyzer(
@@ -87,38 +90,69 @@ public final class FaceAnalyzer implements AutoCloseable {
         return embedderModel.device();
     }
 
-    /** Faces of each image, in the order of the images. */
+    /** Faces of each image, in the order of the images: every face found anywhere in them, untracked. */
     public List<List<Face>> analyze(List<Mat> images) {
-        try (PointerScope scope = new PointerScope()) {
-            long t0 = System.nanoTime();
-            List<List<Detection>> detections = detector.detect(images);
-            long t1 = System.nanoTime();
-            listener.step("detect", t1 - t0, images.size());
+        List<List<int[]>> whole = new ArrayList<>();
+        images.forEach(m -> whole.add(null));
+        List<List<Detection>> found = detect(images, whole);
+        List<Target> targets = new ArrayList<>();
+        for (int i = 0; i < found.size(); i++) {
+            for (Detection d : found.get(i)) {
+                targets.add(new Target(i, d, Face.NO_TRACK));
+            }
+        }
+        return describe(images, targets);
+    }
 
-            List<Landmarker.Target> targets = new ArrayList<>();
-            List<int[]> owners = new ArrayList<>(); // {image, detection index}
-            for (int i = 0; i < images.size(); i++) {
-                List<Detection> ds = detections.get(i);
-                for (int d = 0; d < ds.size(); d++) {
-                    Detection det = ds.get(d);
-                    if (Math.min(det.box().width(), det.box().height()) < settings.minFaceSize()) {
-                        listener.rejected(TOO_SMALL);
-                    } else if (det.score() < settings.minScore()) {
-                        listener.rejected(LOW_SCORE);
-                    } else {
-                        targets.add(new Landmarker.Target(images.get(i), det.box()));
-                        owners.add(new int[] {i, d});
-                    }
+    /** One detection to describe: its image (index), the detection, and its track (or {@link Face#NO_TRACK}). */
+    public record Target(int image, Detection detection, long trackId) {}
+
+    /**
+     * The detections in each image's areas ({x, y, w, h}; null = the whole image) that pass the size and score
+     * gates (the others are counted as rejected), best first.
+     */
+    public List<List<Detection>> detect(List<Mat> images, List<List<int[]>> areas) {
+        long t0 = System.nanoTime();
+        List<List<Detection>> detections = detector.detect(images, areas);
+        listener.step("detect", System.nanoTime() - t0, images.size());
+        listener.detectorRuns(detector.lastRegions());
+        List<List<Detection>> out = new ArrayList<>();
+        for (List<Detection> ds : detections) {
+            List<Detection> kept = new ArrayList<>();
+            for (Detection det : ds) {
+                if (Math.min(det.box().width(), det.box().height()) < settings.minFaceSize()) {
+                    listener.rejected(TOO_SMALL);
+                } else if (det.score() < settings.minScore()) {
+                    listener.rejected(LOW_SCORE);
+                } else {
+                    kept.add(det);
                 }
             }
-            float[][] points = landmarker.fivePoints(targets);
+            out.add(kept);
+        }
+        return out;
+    }
+
+    /**
+     * Landmarks, alignment, the sharpness gate, embedding, the norm gate and a thumbnail, each step batched across
+     * the targets; the faces of each image, in the order of the images.
+     */
+    public List<List<Face>> describe(List<Mat> images, List<Target> targets) {
+        try (PointerScope scope = new PointerScope()) {
+            long t1 = System.nanoTime();
+            List<Landmarker.Target> marks = new ArrayList<>();
+            for (Target t : targets) {
+                marks.add(new Landmarker.Target(
+                        images.get(t.image()), t.detection().box()));
+            }
+            float[][] points = landmarker.fivePoints(marks);
             long t2 = System.nanoTime();
-            listener.step("landmarks", t2 - t1, targets.size());
+            listener.step("landmarks", t2 - t1, marks.size());
 
             List<Mat> aligned = new ArrayList<>();
             List<Integer> keep = new ArrayList<>();
-            for (int k = 0; k < targets.size(); k++) {
-                Mat face = Alignment.align(targets.get(k).image(), points[k]);
+            for (int k = 0; k < marks.size(); k++) {
+                Mat face = Alignment.align(marks.get(k).image(), points[k]);
                 if (sharpness(face) < settings.minSharpness()) {
                     listener.rejected(BLURRY);
                     continue;
@@ -127,7 +161,7 @@ public final class FaceAnalyzer implements AutoCloseable {
                 keep.add(k);
             }
             long t3 = System.nanoTime();
-            listener.step("align", t3 - t2, targets.size());
+            listener.step("align", t3 - t2, marks.size());
 
             Embedder.Embedding[] embeddings = embedder.embed(aligned);
             long t4 = System.nanoTime();
@@ -141,13 +175,23 @@ public final class FaceAnalyzer implements AutoCloseable {
                     continue;
                 }
                 int k = keep.get(j);
-                int[] owner = owners.get(k);
-                Detection det = detections.get(owner[0]).get(owner[1]);
-                byte[] thumb = thumbnail(images.get(owner[0]), det.box());
-                out.get(owner[0]).add(new Face(det.box(), points[k], det.score(), embeddings[j].unit(), thumb));
+                Target t = targets.get(k);
+                Detection det = t.detection();
+                byte[] thumb = thumbnail(images.get(t.image()), det.box());
+                out.get(t.image())
+                        .add(new Face(det.box(), points[k], det.score(), embeddings[j].unit(), thumb, t.trackId()));
             }
             listener.step("thumbnail", System.nanoTime() - t4, keep.size());
             return out;
+        }
+    }
+
+    /** Variance of the Laplacian of a detection's crop, shrunk to 64x64 and grey: how sharp the view is, cheaply. */
+    public static double boxSharpness(Mat image, FaceBox box) {
+        try (Mat crop = Images.crop(
+                        image, Math.round(box.x1()), Math.round(box.y1()), Math.round(box.x2()), Math.round(box.y2()));
+                Mat small = Images.resized(crop, 64, 64)) {
+            return sharpness(small);
         }
     }
 

@@ -28,14 +28,39 @@ public final class FaceDetector {
 
     private record Region(int image, int[] rect) {}
 
-    /** Faces of each image, best first. */
+    private int lastRegions;
+
+    /** Detector runs (areas and their tiles) of the last call. */
+    public int lastRegions() {
+        return lastRegions;
+    }
+
+    /** Faces of each image, best first, the whole of every image examined. */
     public List<List<Detection>> detect(List<Mat> images) {
+        List<List<int[]>> whole = new ArrayList<>();
+        images.forEach(m -> whole.add(null));
+        return detect(images, whole);
+    }
+
+    /**
+     * Faces of each image within its areas ({x, y, w, h} rectangles; null = the whole image), best first. Each area
+     * is examined like a frame of its size: whole, plus tiles when it is large.
+     */
+    public List<List<Detection>> detect(List<Mat> images, List<List<int[]>> areas) {
         List<Region> regions = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            for (int[] r : tiling.regions(images.get(i).cols(), images.get(i).rows())) {
-                regions.add(new Region(i, r));
+            List<int[]> of = areas.get(i);
+            if (of == null) {
+                of = List.of(
+                        new int[] {0, 0, images.get(i).cols(), images.get(i).rows()});
+            }
+            for (int[] a : of) {
+                for (int[] r : tiling.regions(a[2], a[3])) {
+                    regions.add(new Region(i, new int[] {a[0] + r[0], a[1] + r[1], r[2], r[3]}));
+                }
             }
         }
+        lastRegions = regions.size();
         List<List<Detection>> raw = new ArrayList<>();
         images.forEach(m -> raw.add(new ArrayList<>()));
         int per = model.sampleSize();

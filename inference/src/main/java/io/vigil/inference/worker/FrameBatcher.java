@@ -9,9 +9,12 @@ import io.vigil.api.serde.WireFormatException;
 import io.vigil.api.topic.Topic;
 import io.vigil.inference.InferenceConfig;
 import io.vigil.inference.face.CorruptImageException;
+import io.vigil.inference.face.Detection;
 import io.vigil.inference.face.FaceAnalyzer;
 import io.vigil.inference.face.Images;
 import io.vigil.inference.face.JpegHeader;
+import io.vigil.inference.face.MotionAreas;
+import io.vigil.inference.track.FaceTracker;
 import io.vigil.runtime.kafka.RateLimitedLog;
 import io.vigil.runtime.loop.RecordHandler;
 import io.vigil.runtime.loop.RejectedRecordException;
@@ -30,14 +33,19 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One inference worker's record handler: checks each frame where it is consumed, batches frames (like DeepStream's
- * nvstreammux: until the batch is full or its first frame has waited long enough), analyses the batch and publishes
- * one faces record per frame. A frame's offset is committed by the loop once its faces record is acknowledged. A
+ * nvstreammux: until the batch is full or its first frame has waited long enough), detects faces where each frame
+ * moved (or in all of it, for full passes), follows them with each camera's tracker, embeds the views the tracker
+ * asks for, and publishes one faces record per frame (with the faces embedded in that frame). A frame's offset is committed by the loop once its faces record is acknowledged. A
  * frame is refused, with a reason, when its bytes do not read, its capture time is not plausible, it is larger
  * than allowed, or its JPEG's own header disagrees with the record (checked before any pixel is decoded).
  */
@@ -55,6 +63,19 @@ public final class FrameBatcher implements RecordHandler {
     private final Serializer<FrameFaces> facesWriter;
     private final List<Pending> pending = new ArrayList<>();
     private long firstPendingAt;
+
+    private final Map<String, Camera> cameras = new HashMap<>();
+
+    /** One camera's face tracks, and where its frames come from. */
+    private static final class Camera {
+        final FaceTracker tracker;
+        TopicPartition partition;
+        long lastSequence = -1;
+
+        Camera(FaceTracker tracker) {
+            this.tracker = tracker;
+        }
+    }
 
     private record Pending(
             ConsumerRecord<byte[], byte[]> record, Frame frame, Mat image, CompletableFuture<Void> done) {}
@@ -162,6 +183,14 @@ public final class FrameBatcher implements RecordHandler {
     @Override
     public void revoked(Collection<TopicPartition> partitions) {
         flush();
+        // a camera that moves to another worker starts its tracks anew there
+        cameras.values().removeIf(c -> {
+            boolean gone = partitions.contains(c.partition);
+            if (gone) {
+                c.tracker.reset();
+            }
+            return gone;
+        });
     }
 
     @Override
@@ -186,11 +215,36 @@ public final class FrameBatcher implements RecordHandler {
         metrics.batchSize.record(batch.size());
         long t0 = System.nanoTime();
         try {
-            List<List<Face>> faces = analyzeIsolated(batch);
+            List<List<int[]>> areas = new ArrayList<>();
+            for (Pending p : batch) {
+                Frame f = p.frame();
+                List<int[]> a = config.tracking().motion()
+                        ? MotionAreas.of(
+                                f.motion(),
+                                f.width(),
+                                f.height(),
+                                config.tracking().marginCells())
+                        : null;
+                (a == null ? metrics.examinedWhole : metrics.examinedMotion).increment();
+                areas.add(a);
+            }
+            List<List<Detection>> found = detectIsolated(batch, areas);
+            List<FaceAnalyzer.Target> targets = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (found.get(i) != null) {
+                    targets.addAll(choose(i, batch.get(i), found.get(i), areas.get(i)));
+                }
+            }
+            List<List<Face>> faces = describeIsolated(batch, found, targets);
             metrics.step("total", System.nanoTime() - t0, batch.size());
             long now = clock.millis();
             for (int i = 0; i < batch.size(); i++) {
                 if (faces.get(i) != null) {
+                    for (Face face : faces.get(i)) {
+                        if (face.trackId() != Face.NO_TRACK) {
+                            camera(batch.get(i)).tracker.accepted(face.trackId());
+                        }
+                    }
                     publish(batch.get(i), faces.get(i), now);
                 }
             }
@@ -199,27 +253,117 @@ public final class FrameBatcher implements RecordHandler {
         }
     }
 
+    /** One frame's detections to describe: all of them untracked, or those its camera's tracker wants embedded. */
+    private List<FaceAnalyzer.Target> choose(int index, Pending p, List<Detection> found, List<int[]> areas) {
+        List<FaceAnalyzer.Target> out = new ArrayList<>();
+        if (!config.tracking().tracking()) {
+            found.forEach(d -> out.add(new FaceAnalyzer.Target(index, d, Face.NO_TRACK)));
+            metrics.embedded.increment(found.size());
+            return out;
+        }
+        Camera camera = camera(p);
+        if (p.frame().sequence() < camera.lastSequence) {
+            camera.tracker.reset(); // the camera restarted (its sequence starts again at 0)
+        }
+        camera.lastSequence = p.frame().sequence();
+        List<FaceTracker.Sighting> sightings = new ArrayList<>();
+        for (Detection d : found) {
+            sightings.add(new FaceTracker.Sighting(d.box(), FaceAnalyzer.boxSharpness(p.image(), d.box())));
+        }
+        List<FaceTracker.Decision> decisions =
+                camera.tracker.update(sightings, p.frame().captureTimeMs(), areas);
+        for (int k = 0; k < decisions.size(); k++) {
+            FaceTracker.Decision d = decisions.get(k);
+            if (d.newTrack()) {
+                metrics.tracksStarted.increment();
+            }
+            if (d.embed()) {
+                out.add(new FaceAnalyzer.Target(index, found.get(k), d.trackId()));
+                metrics.embedded.increment();
+            } else {
+                metrics.saved.increment();
+            }
+        }
+        return out;
+    }
+
+    /** The tracks of a frame's camera, made on its first frame; noted with the partition it came from. */
+    private Camera camera(Pending p) {
+        Camera c = cameras.computeIfAbsent(
+                p.frame().cameraId(),
+                id -> new Camera(
+                        new FaceTracker(config.tracking().tracker(), FrameBatcher::newTrackId, metrics::trackEnded)));
+        c.partition = new TopicPartition(p.record().topic(), p.record().partition());
+        return c;
+    }
+
+    private static long newTrackId() {
+        return ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+    }
+
     /**
-     * The faces of every frame; when the batch fails, each frame alone, so one frame that breaks the models fails
+     * Detections of every frame; when the batch fails, each frame alone, so one frame that breaks the detector fails
      * only itself (its entry is null and it is refused as {@code inference-failed}).
      */
-    private List<List<Face>> analyzeIsolated(List<Pending> batch) {
+    private List<List<Detection>> detectIsolated(List<Pending> batch, List<List<int[]>> areas) {
         try {
-            return analyzer.analyze(batch.stream().map(Pending::image).toList());
+            return analyzer.detect(batch.stream().map(Pending::image).toList(), areas);
+        } catch (RuntimeException e) {
+            warn.warn(
+                    "batch",
+                    "Detection failed on a batch of {} frames ({}); analysing them one by one",
+                    batch.size(),
+                    e.toString());
+        }
+        List<List<Detection>> out = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            try {
+                out.add(analyzer.detect(List.of(p.image()), Collections.singletonList(areas.get(i)))
+                        .get(0));
+            } catch (RuntimeException e) {
+                out.add(null);
+                p.done().completeExceptionally(refuse("inference-failed", e.toString()));
+            }
+        }
+        return out;
+    }
+
+    /** The faces of every frame whose detection worked; a frame that breaks the models fails only itself. */
+    private List<List<Face>> describeIsolated(
+            List<Pending> batch, List<List<Detection>> found, List<FaceAnalyzer.Target> targets) {
+        List<List<Face>> out;
+        try {
+            out = new ArrayList<>(
+                    analyzer.describe(batch.stream().map(Pending::image).toList(), targets));
         } catch (RuntimeException e) {
             warn.warn(
                     "batch",
                     "Inference failed on a batch of {} frames ({}); analysing them one by one",
                     batch.size(),
                     e.toString());
+            out = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                int index = i;
+                List<FaceAnalyzer.Target> own = targets.stream()
+                        .filter(t -> t.image() == index)
+                        .map(t -> new FaceAnalyzer.Target(0, t.detection(), t.trackId()))
+                        .toList();
+                try {
+                    out.add(
+                            found.get(i) == null
+                                    ? null
+                                    : analyzer.describe(List.of(batch.get(i).image()), own)
+                                            .get(0));
+                } catch (RuntimeException ex) {
+                    out.add(null);
+                    batch.get(i).done().completeExceptionally(refuse("inference-failed", ex.toString()));
+                }
+            }
         }
-        List<List<Face>> out = new ArrayList<>();
-        for (Pending p : batch) {
-            try {
-                out.add(analyzer.analyze(List.of(p.image())).get(0));
-            } catch (RuntimeException e) {
-                out.add(null);
-                p.done().completeExceptionally(refuse("inference-failed", e.toString()));
+        for (int i = 0; i < batch.size(); i++) {
+            if (found.get(i) == null) {
+                out.set(i, null);
             }
         }
         return out;

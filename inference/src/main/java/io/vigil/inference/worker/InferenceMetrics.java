@@ -23,6 +23,13 @@ public final class InferenceMetrics extends OwnedMeters implements FaceAnalyzer.
     DistributionSummary facesPerFrame;
     DistributionSummary batchSize;
     Counter faces;
+    Counter detectorRuns;
+    Counter examinedWhole;
+    Counter examinedMotion;
+    Counter embedded;
+    Counter saved;
+    Counter tracksStarted;
+    DistributionSummary embeddingsPerTrack;
 
     @Override
     protected void register(MeterRegistry r) {
@@ -37,6 +44,28 @@ public final class InferenceMetrics extends OwnedMeters implements FaceAnalyzer.
         faces = own(Counter.builder("vigil.inference.faces")
                 .description("Faces published")
                 .register(r));
+        detectorRuns = own(Counter.builder("vigil.inference.detector.runs")
+                .description("Detector runs: areas of frames and their tiles")
+                .register(r));
+        examinedWhole = examined(r, "whole");
+        examinedMotion = examined(r, "motion");
+        embedded = own(Counter.builder("vigil.inference.embeddings")
+                .description("Face views embedded, and tracked views not embedded (saved: no better than the"
+                        + " track's best)")
+                .tag("outcome", "embedded")
+                .register(r));
+        saved = own(Counter.builder("vigil.inference.embeddings")
+                .description("Face views embedded, and tracked views not embedded (saved: no better than the"
+                        + " track's best)")
+                .tag("outcome", "saved")
+                .register(r));
+        tracksStarted = own(Counter.builder("vigil.inference.tracks")
+                .description("Face tracks started")
+                .register(r));
+        embeddingsPerTrack = own(DistributionSummary.builder("vigil.inference.track.embeddings")
+                .description("Views embedded per track, recorded when the track ends")
+                .serviceLevelObjectives(1, 2, 3, 5, 8)
+                .register(r));
         for (String reason : FaceAnalyzer.REJECTIONS) {
             rejected.computeIfAbsent(reason, this::rejectedCounter);
         }
@@ -48,6 +77,23 @@ public final class InferenceMetrics extends OwnedMeters implements FaceAnalyzer.
                         .register(r));
             }
         }
+    }
+
+    private Counter examined(MeterRegistry r, String area) {
+        return own(Counter.builder("vigil.inference.examined")
+                .description("Frames examined, whole (full passes, unmeasured frames) or only where they moved")
+                .tag("area", area)
+                .register(r));
+    }
+
+    /** A track ended: how many of its views were embedded. */
+    void trackEnded(int embeddedViews, int savedViews) {
+        embeddingsPerTrack.record(embeddedViews);
+    }
+
+    @Override
+    public void detectorRuns(int regions) {
+        detectorRuns.increment(regions);
     }
 
     /** The execution provider the analyzers use. */
