@@ -90,7 +90,13 @@ public record InferenceConfig(
                                                 Duration.ofMillis(200),
                                                 Duration.ofMinutes(10))
                                         .toMillis(),
-                                r.intValue("VIGIL_INFERENCE_TRACK_MISSES", 3, 1, 100))));
+                                r.intValue("VIGIL_INFERENCE_TRACK_MISSES", 3, 1, 100),
+                                r.duration(
+                                                "VIGIL_INFERENCE_TRACK_REFRESH",
+                                                Duration.ofMillis(FaceTracker.Settings.DEFAULT.refreshMs()),
+                                                Duration.ZERO,
+                                                Duration.ofHours(1))
+                                        .toMillis())));
     }
 
     /** The one way a face analyzer is built from these settings (workers, enrolment, the face commands). */

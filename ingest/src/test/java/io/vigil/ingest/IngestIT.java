@@ -144,8 +144,11 @@ class IngestIT {
         return config("loopback");
     }
 
+    /** Every sampled frame published: these tests are about sampling and faults; TrackingIT proves the gate. */
     static IngestConfig config(String allow) {
         return IngestConfig.from(new ConfigReader(Map.of(
+                "VIGIL_INGEST_MOTION",
+                "false",
                 "VIGIL_INGEST_TIMEOUT",
                 "2s",
                 "VIGIL_INGEST_BACKOFF_MIN",

@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  *
  * <p>A track asks for its face to be embedded when it starts, and again only for a better view: a face at least
  * {@link #LARGER} times larger, or {@link #SHARPER} times sharper and not much smaller, than its best embedded view; and
- * on each sighting until one of its views has passed the quality gates (at most {@link #MAX_TRIES} tries). Not thread-safe: one per camera, used by
+ * on each sighting until one of its views has passed the quality gates (at most {@link #MAX_TRIES} tries); and, as a
+ * safety net, once the refresh time has passed since its last embedding. Not thread-safe: one per camera, used by
  * the worker thread that owns the camera's partition.
  */
 public final class FaceTracker {
@@ -41,9 +42,12 @@ public final class FaceTracker {
     /**
      * @param ttlMs     a track not seen for this long ends
      * @param maxMisses a track missed in this many examined frames in a row ends
+     * @param refreshMs a track's face is embedded again after this long whatever its view (0 = never): a safety net
+     *                  for the tracker's mistakes (two people who cross and swap tracks, one face replacing another
+     *                  in the same place) and for people enrolled while they stand in view
      */
-    public record Settings(long ttlMs, int maxMisses) {
-        public static final Settings DEFAULT = new Settings(6_000, 3);
+    public record Settings(long ttlMs, int maxMisses, long refreshMs) {
+        public static final Settings DEFAULT = new Settings(6_000, 3, 10_000);
     }
 
     /** Told when a track ends, with how many of its views were embedded and how many were not. */
@@ -59,6 +63,7 @@ public final class FaceTracker {
         float vx; // centre velocity, px per ms
         float vy;
         long seenAtMs;
+        long embeddedAtMs;
         int misses;
         float bestSize;
         double bestSharpness;
@@ -70,6 +75,7 @@ public final class FaceTracker {
             this.id = id;
             this.box = box;
             this.seenAtMs = at;
+            this.embeddedAtMs = at;
         }
 
         FaceBox predicted(long at) {
@@ -140,8 +146,10 @@ public final class FaceTracker {
             t.misses = 0;
             boolean better = s.size() >= LARGER * t.bestSize
                     || (s.sharpness() >= SHARPER * t.bestSharpness && s.size() >= 0.8f * t.bestSize);
-            boolean embed = (!t.accepted && t.embedded < MAX_TRIES) || better;
+            boolean stale = settings.refreshMs() > 0 && captureMs - t.embeddedAtMs >= settings.refreshMs();
+            boolean embed = (!t.accepted && t.embedded < MAX_TRIES) || better || stale;
             if (embed) {
+                t.embeddedAtMs = captureMs;
                 t.bestSize = Math.max(t.bestSize, s.size());
                 t.bestSharpness = Math.max(t.bestSharpness, s.sharpness());
                 t.embedded++;

@@ -13,7 +13,7 @@ class FaceTrackerTest {
     private final AtomicLong ids = new AtomicLong(100);
     private final List<int[]> ended = new ArrayList<>();
     private final FaceTracker tracker = new FaceTracker(
-            new FaceTracker.Settings(6_000, 3), ids::incrementAndGet, (e, s) -> ended.add(new int[] {e, s}));
+            new FaceTracker.Settings(6_000, 3, 0), ids::incrementAndGet, (e, s) -> ended.add(new int[] {e, s}));
 
     private static FaceTracker.Sighting at(float x, float y, float size, double sharpness) {
         return new FaceTracker.Sighting(new FaceBox(x, y, x + size, y + size), sharpness);
@@ -130,6 +130,25 @@ class FaceTrackerTest {
         assertThat(back.newTrack()).isTrue();
         assertThat(back.trackId()).isNotEqualTo(id);
         assertThat(back.embed()).isTrue();
+    }
+
+    @Test
+    void aTrackIsEmbeddedAgainAfterTheRefreshTime() {
+        FaceTracker refreshing = new FaceTracker(
+                new FaceTracker.Settings(6_000, 3, 10_000), ids::incrementAndGet, FaceTracker.Listener.NONE);
+        long id =
+                refreshing.update(List.of(at(100, 100, 60, 40)), 0, null).get(0).trackId();
+        refreshing.accepted(id);
+        int embeds = 0;
+        for (long t = 200; t <= 25_000; t += 200) {
+            embeds += refreshing
+                            .update(List.of(at(100, 100, 60, 40)), t, null)
+                            .get(0)
+                            .embed()
+                    ? 1
+                    : 0;
+        }
+        assertThat(embeds).as("at 10 s and 20 s").isEqualTo(2);
     }
 
     @Test
