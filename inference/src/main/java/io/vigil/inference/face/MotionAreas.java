@@ -1,5 +1,6 @@
 package io.vigil.inference.face;
 
+import io.vigil.api.face.FaceBox;
 import io.vigil.api.frame.Motion;
 
 import java.util.ArrayList;
@@ -82,6 +83,25 @@ public final class MotionAreas {
             total += (long) a[2] * a[3];
         }
         return total > WHOLE_FRAME_SHARE * width * height ? null : areas;
+    }
+
+    /** Whether any cell under the box moved; false when the frame's motion was not measured. */
+    public static boolean changedUnder(Motion motion, FaceBox box, int width, int height) {
+        if (motion.cols() == 0) {
+            return false;
+        }
+        int x1 = Math.max(0, (int) Math.floor(box.x1() * motion.cols() / width));
+        int y1 = Math.max(0, (int) Math.floor(box.y1() * motion.rows() / height));
+        int x2 = Math.min(motion.cols() - 1, (int) Math.floor(box.x2() * motion.cols() / width));
+        int y2 = Math.min(motion.rows() - 1, (int) Math.floor(box.y2() * motion.rows() / height));
+        for (int y = y1; y <= y2; y++) {
+            for (int x = x1; x <= x2; x++) {
+                if (motion.moved(x, y)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The area grown (about its centre, kept inside the frame) to 4:3 and to a quarter of the frame's height. */

@@ -6,13 +6,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Follows the faces of one camera from frame to frame, in the manner of SORT: each track's box is predicted forward
  * by its velocity, detections are assigned to tracks greedily by IoU with the prediction (then, for faces moving faster
  * than IoU can follow at a few frames per second, by centre distance within a face width), unassigned detections start
- * tracks, and a track ends after it has been missed in several frames that examined its place, or when it has not
- * been seen for the time to live (frames can be dropped or gated; the periodic full pass keeps still faces seen).
+ * tracks, and a track ends when it is missed where the picture changed, after it has been missed in several frames
+ * that examined its place, or when it has not been seen for the time to live (frames can be dropped or gated; the periodic full pass keeps still faces seen).
  *
  * <p>A track asks for its face to be embedded when it starts, and again only for a better view: a face at least
  * {@link #LARGER} times larger, or {@link #SHARPER} times sharper and not much smaller, than its best embedded view; and
@@ -106,8 +107,13 @@ public final class FaceTracker {
      *
      * @param examined the areas {x, y, w, h} the detector examined in this frame, null = all of it: a track whose
      *                 predicted centre lies outside them was not looked for, so it is not missed
+     * @param changed  whether the pixels under a box changed since the camera's previous frame (from the frame's
+     *                 motion grid; always false when motion was not measured): a track missed where the picture
+     *                 changed has left (or was covered), and ends at once, so a face that appears in its place next
+     *                 starts a track of its own
      */
-    public List<Decision> update(List<Sighting> sightings, long captureMs, List<int[]> examined) {
+    public List<Decision> update(
+            List<Sighting> sightings, long captureMs, List<int[]> examined, Predicate<FaceBox> changed) {
         if (lastFrameMs != Long.MIN_VALUE && captureMs < lastFrameMs - 1_000) {
             reset(); // the camera's clock went back (a restarted stream): its faces start anew
         }
@@ -161,7 +167,7 @@ public final class FaceTracker {
         for (int k = 0; k < taken.length; k++) {
             Track t = tracks.get(k);
             if (!taken[k] && inside(predicted.get(k), examined)) {
-                t.misses++;
+                t.misses = changed.test(predicted.get(k)) ? settings.maxMisses() : t.misses + 1;
             }
         }
         tracks.removeIf(t -> {

@@ -270,8 +270,12 @@ public final class FrameBatcher implements RecordHandler {
         for (Detection d : found) {
             sightings.add(new FaceTracker.Sighting(d.box(), FaceAnalyzer.boxSharpness(p.image(), d.box())));
         }
-        List<FaceTracker.Decision> decisions =
-                camera.tracker.update(sightings, p.frame().captureTimeMs(), areas);
+        Frame f = p.frame();
+        List<FaceTracker.Decision> decisions = camera.tracker.update(
+                sightings,
+                f.captureTimeMs(),
+                areas,
+                box -> MotionAreas.changedUnder(f.motion(), box, f.width(), f.height()));
         for (int k = 0; k < decisions.size(); k++) {
             FaceTracker.Decision d = decisions.get(k);
             if (d.newTrack()) {

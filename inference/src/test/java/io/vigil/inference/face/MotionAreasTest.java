@@ -2,6 +2,7 @@ package io.vigil.inference.face;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.api.face.FaceBox;
 import io.vigil.api.frame.Motion;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,17 @@ class MotionAreasTest {
             assertThat(a[0] + a[2]).isLessThanOrEqualTo(1280);
             assertThat(a[1] + a[3]).isLessThanOrEqualTo(720);
         }
+    }
+
+    @Test
+    void tellsWhetherTheCellsUnderABoxMoved() {
+        Motion m = grid(new int[] {5, 4});
+        assertThat(MotionAreas.changedUnder(m, new FaceBox(400, 320, 470, 400), 1280, 720))
+                .isTrue();
+        assertThat(MotionAreas.changedUnder(m, new FaceBox(900, 320, 970, 400), 1280, 720))
+                .isFalse();
+        assertThat(MotionAreas.changedUnder(Motion.UNMEASURED, new FaceBox(400, 320, 470, 400), 1280, 720))
+                .isFalse();
     }
 
     @Test
