@@ -82,7 +82,12 @@ class WatchlistMatchIT {
         MatcherConfig matcherConfig = new MatcherConfig(
                 0.40, Duration.ofSeconds(60), "vigil.matcher", Path.of("target", "state-" + UUID.randomUUID()), 1);
         try (InferenceStage inference =
-                        new InferenceStage(common, InferenceConfig.from(new ConfigReader(Map.of())), topics, registry);
+                        // each frame is another photo: every one is matched on its own, not followed as one track
+                        new InferenceStage(
+                                common,
+                                InferenceConfig.from(new ConfigReader(Map.of("VIGIL_INFERENCE_TRACKING", "false"))),
+                                topics,
+                                registry);
                 MatcherStage matcher = new MatcherStage(common, matcherConfig, topics, registry);
                 KafkaProducer<String, Frame> frames = new KafkaProducer<>(
                         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),

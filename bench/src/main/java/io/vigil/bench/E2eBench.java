@@ -130,7 +130,9 @@ final class E2eBench implements Callable<Integer> {
             int passesFound,
             int passesMissed,
             int falseAlerts,
-            boolean keptUp) {
+            boolean keptUp,
+            double motionMs,
+            double encodeMs) {
         double camerasPerCore() {
             return 1 / cpuPerCamera;
         }
@@ -176,7 +178,8 @@ final class E2eBench implements Callable<Integer> {
                                 "%s, gating+tracking %s, %d camera(s): %s; CPU per camera %.3f cores (%.1f cameras"
                                         + " per core); recall %s, false alerts %d; p50 %.0f ms, p99 %.0f ms (per window"
                                         + " %s); frames/s sampled %.1f, to inference %.1f, analysed %.1f; detector"
-                                        + " runs/s %.1f, embeddings/s %.1f (%.1f saved); drops %s%n",
+                                        + " runs/s %.1f, embeddings/s %.1f (%.1f saved); drops %s; ingest per frame:"
+                                        + " motion %.2f ms, JPEG %.2f ms%n",
                                 scene,
                                 mode,
                                 n,
@@ -194,7 +197,9 @@ final class E2eBench implements Callable<Integer> {
                                 s.detectorRunsPerS,
                                 s.embeddedPerS,
                                 s.savedPerS,
-                                s.drops);
+                                s.drops,
+                                s.motionMs,
+                                s.encodeMs);
                     }
                 }
             }
@@ -404,7 +409,9 @@ final class E2eBench implements Callable<Integer> {
                         visits.found(),
                         visits.missed(),
                         falseAlerts,
-                        keptUp);
+                        keptUp,
+                        meanMs(r, "vigil.ingest.motion"),
+                        meanMs(r, "vigil.ingest.encode"));
             }
         } finally {
             servers.forEach(RtspServer::close);
@@ -421,6 +428,17 @@ final class E2eBench implements Callable<Integer> {
                 id,
                 new WatchlistEntry(
                         id, name, List.of(enroller.embed(photo, true)), null, Map.of(), System.currentTimeMillis()));
+    }
+
+    /** Mean time per event of a timer over every camera, in ms; NaN when it never ran. */
+    private static double meanMs(MeterRegistry r, String name) {
+        double total = 0;
+        long count = 0;
+        for (var t : r.find(name).timers()) {
+            total += t.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
+            count += t.count();
+        }
+        return count == 0 ? Double.NaN : total / count;
     }
 
     private static double sum(MeterRegistry r, String name, String outcome) {

@@ -6,8 +6,8 @@ import java.util.List;
  * Alert recall on a looping clip in which an enrolled person passes once per loop: the alerts of one camera are
  * grouped into visits (alerts closer than {@link #SAME_VISIT_MS} are one visit), and the visits are laid against the
  * loop. Between two visits {@code k} loops apart, {@code k - 1} passes raised nothing; before the first and after
- * the last, every whole loop that fits in the measured window is a pass that raised nothing; two visits less than
- * half a loop apart are one pass and a false alert.
+ * the last, every whole loop that fits in the measured window is a pass that raised nothing; a group that is not
+ * a whole number of loops (within a quarter loop) after the last pass is a false alert.
  *
  * @param found  passes that raised an alert
  * @param missed passes that raised none
@@ -29,8 +29,9 @@ record Visits(int found, int missed, int extra) {
         long lastGroup = groupStart;
         for (long t : times.subList(1, times.size())) {
             if (t - previous > SAME_VISIT_MS) {
-                long k = Math.round((double) (t - lastGroup) / loopMs);
-                if (k == 0) {
+                double loops = (double) (t - lastGroup) / loopMs;
+                long k = Math.round(loops);
+                if (k == 0 || Math.abs(loops - k) > 0.25) {
                     extra++;
                 } else {
                     groups++;
