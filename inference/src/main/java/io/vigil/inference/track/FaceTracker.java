@@ -11,7 +11,8 @@ import java.util.function.Predicate;
 /**
  * Follows the faces of one camera from frame to frame, in the manner of SORT: each track's box is predicted forward
  * by its velocity, detections are assigned to tracks greedily by IoU with the prediction (then, for faces moving faster
- * than IoU can follow at a few frames per second, by centre distance within a face width), unassigned detections start
+ * than IoU can follow at a few frames per second, by centre distance within a face width of the prediction, or 2.5 for a
+ * track whose velocity is not known yet), unassigned detections start
  * tracks, and a track ends when it is missed where the picture changed, after it has been missed in several frames
  * that examined its place, or when it has not been seen for the time to live (frames can be dropped or gated; the periodic full pass keeps still faces seen).
  *
@@ -23,6 +24,14 @@ import java.util.function.Predicate;
  */
 public final class FaceTracker {
     static final float MATCH_IOU = 0.3f;
+    /**
+     * How far (in face widths) a face may be from a track's predicted place and still continue it: a track whose
+     * velocity is not known yet allows more, since a person walking across the view at 5 fps moves about 1.4 face
+     * widths per frame (1.4 m/s, a face about 0.2 m wide).
+     */
+    static final float REACH_MOVING = 1.0f;
+
+    static final float REACH_NEW = 2.5f;
     static final float LARGER = 1.25f;
     static final double SHARPER = 1.5;
     /** Past this, a velocity is not extrapolated further (a long gap is a stop, not a glide). */
@@ -63,6 +72,7 @@ public final class FaceTracker {
         FaceBox box;
         float vx; // centre velocity, px per ms
         float vy;
+        boolean moving; // its velocity was measured
         long seenAtMs;
         long embeddedAtMs;
         int misses;
@@ -144,8 +154,9 @@ public final class FaceTracker {
             if (dt > 0) {
                 float cx = (s.box().x1() + s.box().x2() - t.box.x1() - t.box.x2()) / 2 / dt;
                 float cy = (s.box().y1() + s.box().y2() - t.box.y1() - t.box.y2()) / 2 / dt;
-                t.vx = t.embedded + t.skipped == 1 ? cx : 0.5f * t.vx + 0.5f * cx;
-                t.vy = t.embedded + t.skipped == 1 ? cy : 0.5f * t.vy + 0.5f * cy;
+                t.vx = t.moving ? 0.5f * t.vx + 0.5f * cx : cx;
+                t.vy = t.moving ? 0.5f * t.vy + 0.5f * cy : cy;
+                t.moving = true;
             }
             t.box = s.box();
             t.seenAtMs = Math.max(t.seenAtMs, captureMs);
@@ -220,7 +231,8 @@ public final class FaceTracker {
                     float dy = (b.y1() + b.y2() - p.y1() - p.y2()) / 2;
                     float dist = (float) Math.hypot(dx, dy);
                     float ratio = Math.min(b.width(), p.width()) / Math.max(b.width(), p.width());
-                    if (dist <= Math.max(b.width(), p.width()) && ratio >= 0.5f) {
+                    float reach = tracks.get(k).moving ? REACH_MOVING : REACH_NEW;
+                    if (dist <= reach * Math.max(b.width(), p.width()) && ratio >= 0.5f) {
                         pairs.add(new Pair(i, k, dist));
                     }
                 }
