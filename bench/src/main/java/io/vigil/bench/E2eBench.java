@@ -167,7 +167,10 @@ final class E2eBench implements Callable<Integer> {
         Path home = Files.createTempDirectory(out.toAbsolutePath(), "home");
         var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         List<Step> steps = new ArrayList<>();
+        double idle;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(home.resolve("kafka"))) {
+            idle = idle(kafka, home, os);
+            System.out.printf(Locale.ROOT, "the pipeline with no camera: %.3f cores%n", idle);
             for (String scene : scenes) {
                 for (String mode : modes) {
                     for (int n : cameras) {
@@ -204,8 +207,28 @@ final class E2eBench implements Callable<Integer> {
                 }
             }
         }
-        write(steps);
+        write(steps, idle);
         return 0;
+    }
+
+    /** CPU of the whole process (broker, every stage) running with no camera: the cost that does not scale with them. */
+    private static double idle(EmbeddedKafka kafka, Path home, OperatingSystemMXBean os) throws Exception {
+        Settings settings = Settings.load(new ConfigReader(Map.of(
+                "VIGIL_HOME",
+                home.toString(),
+                "VIGIL_HTTP_PORT",
+                "0",
+                "VIGIL_TOPIC_PREFIX",
+                "bench-idle.",
+                "VIGIL_KAFKA_BOOTSTRAP",
+                kafka.bootstrapServers())));
+        try (Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, false)) {
+            Thread.sleep(10_000);
+            long cpu0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            Thread.sleep(15_000);
+            return (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
+        }
     }
 
     /** The clip a camera streams: the face scene, or one of four phases of the walk (so cameras do not all fire at once). */
@@ -457,26 +480,32 @@ final class E2eBench implements Callable<Integer> {
         return m;
     }
 
-    private void write(List<Step> steps) throws Exception {
-        StringBuilder md = new StringBuilder();
+    private void write(List<Step> steps, double idle) throws Exception {
+        StringBuilder md = new StringBuilder(String.format(
+                Locale.ROOT,
+                "The whole pipeline (embedded broker, every stage) with no camera used %.3f cores; the marginal CPU per"
+                        + " camera below is (CPU - that) / cameras.%n",
+                idle));
         for (String scene : scenes) {
             List<Step> of = steps.stream().filter(s -> s.scene.equals(scene)).toList();
             md.append("\n**").append(scene).append("** scene\n\n");
             md.append(
-                    "| gating + tracking | cameras | kept up | CPU per camera (cores) | cameras per core | alert recall |"
+                    "| gating + tracking | cameras | kept up | CPU per camera (cores) | cameras per core | marginal CPU per"
+                            + " camera | alert recall |"
                             + " false alerts | alerts | p50 ms | p99 ms | p99 per window | frames/s sampled | to inference"
                             + " | analysed | detector runs/s | embeddings/s (saved/s) | drops |\n"
-                            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Step s : of) {
                 md.append(String.format(
                         Locale.ROOT,
-                        "| %s | %d | %s | %.3f | %.1f | %s | %d | %d | %.0f | %.0f | %s | %.1f | %.1f | %.1f | %.1f |"
+                        "| %s | %d | %s | %.3f | %.1f | %.3f | %s | %d | %d | %.0f | %.0f | %s | %.1f | %.1f | %.1f | %.1f |"
                                 + " %.1f (%.1f) | %s |%n",
                         s.mode,
                         s.cameras,
                         s.keptUp ? "yes" : "no",
                         s.cpuPerCamera,
                         s.camerasPerCore(),
+                        Math.max(0, s.cpuPerCamera - idle / s.cameras),
                         s.recall(),
                         s.falseAlerts,
                         s.alerts,
