@@ -148,34 +148,14 @@ class EndToEndIT {
                 Pipeline pipeline = Pipeline.start(settings, StageKind.ALL, false)) {
             String bootstrap = pipeline.bootstrap();
             Thread reader = reader(bootstrap, pipeline, alerts, dead);
-            assertThat(VigilCommandTest.run(
-                                    "watchlist",
-                                    "add",
-                                    "--id",
-                                    "John_Simm",
-                                    "--bootstrap",
-                                    bootstrap,
-                                    "--image",
-                                    JOHNS.resolve("John_Simm/000288_00470387.jpg")
-                                            .toString(),
-                                    "--image",
-                                    JOHNS.resolve("John_Simm/000300_00470148.jpg")
-                                            .toString())
-                            .exit())
-                    .isZero();
+            enrol(
+                    bootstrap,
+                    "John_Simm",
+                    JOHNS.resolve("John_Simm/000288_00470387.jpg"),
+                    JOHNS.resolve("John_Simm/000300_00470148.jpg"));
             Path grace = home.resolve("grace.jpg");
             Files.write(grace, DemoAssets.read("watchlist/Grace_Hopper/grace_hopper_crop.jpg"));
-            assertThat(VigilCommandTest.run(
-                                    "watchlist",
-                                    "add",
-                                    "--id",
-                                    "Grace_Hopper",
-                                    "--bootstrap",
-                                    bootstrap,
-                                    "--image",
-                                    grace.toString())
-                            .exit())
-                    .isZero();
+            enrol(bootstrap, "Grace_Hopper", grace);
             assertThat(VigilCommandTest.run(
                                     "camera",
                                     "add",
@@ -330,6 +310,16 @@ class EndToEndIT {
 
     static String stage(ConsumerRecord<byte[], byte[]> r) {
         return new String(r.headers().lastHeader(DeadLetters.STAGE).value(), StandardCharsets.UTF_8);
+    }
+
+    /** Enrols a person from photos with the CLI, as an operator would. */
+    static void enrol(String bootstrap, String id, Path... photos) {
+        List<String> args = new ArrayList<>(List.of("watchlist", "add", "--id", id, "--bootstrap", bootstrap));
+        for (Path photo : photos) {
+            args.add("--image");
+            args.add(photo.toString());
+        }
+        assertThat(VigilCommandTest.run(args.toArray(String[]::new)).exit()).isZero();
     }
 
     static void awaitAlerts(List<Alert> alerts, Predicate<Alert> which, int atLeast, String... pairs) {

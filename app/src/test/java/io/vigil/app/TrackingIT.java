@@ -88,32 +88,12 @@ class TrackingIT {
             String bootstrap = pipeline.bootstrap();
             Path grace = home.resolve("grace.jpg");
             Files.write(grace, DemoAssets.read("watchlist/Grace_Hopper/grace_hopper_crop.jpg"));
-            assertThat(VigilCommandTest.run(
-                                    "watchlist",
-                                    "add",
-                                    "--id",
-                                    "John_Simm",
-                                    "--bootstrap",
-                                    bootstrap,
-                                    "--image",
-                                    JOHNS.resolve("John_Simm/000288_00470387.jpg")
-                                            .toString(),
-                                    "--image",
-                                    JOHNS.resolve("John_Simm/000300_00470148.jpg")
-                                            .toString())
-                            .exit())
-                    .isZero();
-            assertThat(VigilCommandTest.run(
-                                    "watchlist",
-                                    "add",
-                                    "--id",
-                                    "Grace_Hopper",
-                                    "--bootstrap",
-                                    bootstrap,
-                                    "--image",
-                                    grace.toString())
-                            .exit())
-                    .isZero();
+            EndToEndIT.enrol(
+                    bootstrap,
+                    "John_Simm",
+                    JOHNS.resolve("John_Simm/000288_00470387.jpg"),
+                    JOHNS.resolve("John_Simm/000300_00470148.jpg"));
+            EndToEndIT.enrol(bootstrap, "Grace_Hopper", grace);
             for (var cam : Map.of("walk", walkCam, "still", stillCam).entrySet()) {
                 assertThat(VigilCommandTest.run(
                                         "camera",

@@ -46,7 +46,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
         name = "e2e",
         mixinStandardHelpOptions = true,
         description = {
-            "The whole pipeline on this machine (embedded broker, real RTSP cameras at 1280x720 25 fps, every stage)",
+            "The whole pipeline on this machine (embedded broker, real RTSP cameras at 1280x720 and --source-fps, every stage)",
             "with 1, 2, 4 ... cameras sampled at 5 fps, on two kinds of scene: 'walk' (a still corridor that an enrolled",
             "and an unenrolled person cross, a face in view 15 % of the time) and 'face' (an enrolled face in every",
             "frame); with motion gating and face tracking off and on, in the same run. Reports capture-to-alert",
@@ -93,8 +93,15 @@ final class E2eBench implements Callable<Integer> {
                     "measured seconds per step of the walk scene, two loops of its clip (default ${DEFAULT-VALUE})")
     int walkSeconds;
 
-    @Option(names = "--fps", defaultValue = "5")
+    @Option(names = "--fps", defaultValue = "5", description = "frames per second sampled (default ${DEFAULT-VALUE})")
     double fps;
+
+    @Option(
+            names = "--source-fps",
+            defaultValue = "25",
+            description = "frames per second the cameras stream, all of which ingest decodes; analytics"
+                    + " substreams are often set to 5 (default ${DEFAULT-VALUE})")
+    int sourceFps;
 
     @Option(
             names = "--out",
@@ -151,6 +158,11 @@ final class E2eBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (sourceFps < 1 || sourceFps > 60 || fps > sourceFps) {
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this),
+                    "--source-fps must be 1-60 and at least --fps (got " + sourceFps + " and " + fps + ")");
+        }
         for (String s : scenes) {
             if (!s.equals("walk") && !s.equals("face")) {
                 throw new picocli.CommandLine.ParameterException(
@@ -236,18 +248,18 @@ final class E2eBench implements Callable<Integer> {
         try {
             Path dir = Files.createDirectories(out.toAbsolutePath().resolve("clips"));
             if (scene.equals("face")) {
-                Path clip = dir.resolve("face.h264");
+                Path clip = dir.resolve("face-" + sourceFps + ".h264");
                 return Files.exists(clip)
                         ? clip
                         : SampleClip.build(
                                 List.of(new SampleClip.Segment(DemoAssets.read("scene/1-grace_hopper.jpg"), 10)),
                                 1280,
                                 720,
-                                25,
+                                sourceFps,
                                 clip);
             }
             int phase = camera % 4;
-            Path clip = dir.resolve("walk-" + phase + ".h264");
+            Path clip = dir.resolve("walk-" + phase + "-" + sourceFps + ".h264");
             if (Files.exists(clip)) {
                 return clip;
             }
@@ -273,7 +285,7 @@ final class E2eBench implements Callable<Integer> {
                     WALK_LOOP_S,
                     1280,
                     720,
-                    25,
+                    sourceFps,
                     clip);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -313,7 +325,7 @@ final class E2eBench implements Callable<Integer> {
                 enrol(settings, enroller, home, "simm", "John Simm", "watchlist/John_Simm/000288_00470387.jpg");
             }
             for (int i = 0; i < n; i++) {
-                RtspServer s = RtspServer.start(clip(scene, i), "/c" + i, 25);
+                RtspServer s = RtspServer.start(clip(scene, i), "/c" + i, sourceFps);
                 servers.add(s);
                 TopicWriter.write(
                         settings,
@@ -483,8 +495,11 @@ final class E2eBench implements Callable<Integer> {
     private void write(List<Step> steps, double idle) throws Exception {
         StringBuilder md = new StringBuilder(String.format(
                 Locale.ROOT,
-                "The whole pipeline (embedded broker, every stage) with no camera used %.3f cores; the marginal CPU per"
-                        + " camera below is (CPU - that) / cameras.%n",
+                "Cameras stream 1280x720 at %d fps, sampled to %.0f fps. The whole pipeline (embedded broker, every stage)"
+                        + " with no camera used %.3f cores; the marginal CPU per camera below is (CPU - that) /"
+                        + " cameras.%n",
+                sourceFps,
+                fps,
                 idle));
         for (String scene : scenes) {
             List<Step> of = steps.stream().filter(s -> s.scene.equals(scene)).toList();
