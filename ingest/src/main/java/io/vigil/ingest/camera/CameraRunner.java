@@ -129,19 +129,23 @@ public final class CameraRunner implements AutoCloseable {
                             attempt = 0;
                             status.report(spec.id(), CameraState.STREAMING, null);
                         }
-                        if (d.image() == null || !sampler.take(d.timestampMicros())) {
-                            // not due, or due but not converted (mis-predicted): then the next frame is taken
+                        if (!d.kept() || !sampler.take(d.timestampMicros())) {
+                            // not due, or due but not kept (mis-predicted): then the next frame is taken
                             metrics.sampledOut.increment();
                             continue;
                         }
-                        long g0 = System.nanoTime();
-                        Motion motion = gate.check(d.image(), captureMs);
-                        metrics.motion.record(System.nanoTime() - g0, TimeUnit.NANOSECONDS);
+                        Motion motion = Motion.UNMEASURED;
+                        if (config.motion().enabled()) {
+                            long g0 = System.nanoTime();
+                            motion = gate.check(source.grey(), captureMs);
+                            metrics.motion.record(System.nanoTime() - g0, TimeUnit.NANOSECONDS);
+                        }
                         if (motion == null) {
-                            metrics.gated.increment(); // nothing moved and no full pass is due: not encoded
+                            // nothing moved and no full pass is due: never converted to BGR, never encoded
+                            metrics.gated.increment();
                             continue;
                         }
-                        handOff(encode(d.image(), sequence++, captureMs, motion));
+                        handOff(encode(source.bgr(), sequence++, captureMs, motion));
                     }
                 }
                 break;

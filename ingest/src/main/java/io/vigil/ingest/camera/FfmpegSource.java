@@ -21,6 +21,14 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV12;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV422P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV444P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ422P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ444P;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
@@ -31,7 +39,10 @@ import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import io.vigil.api.Secrets;
 import io.vigil.api.camera.CameraSpec;
@@ -81,6 +92,10 @@ public final class FfmpegSource implements FrameSource {
     private PointerPointer<Pointer> bgrData;
     private IntPointer bgrStride;
     private boolean draining;
+    /** The last decoded frame is still referenced (its pixels may be read) until the next call. */
+    private boolean kept;
+
+    private boolean converted;
     private long lastMicros = Long.MIN_VALUE;
     /** Stream ticks per frame, for streams whose packets carry no timestamps (raw H.264 files). */
     private final long ticksPerFrame;
@@ -255,15 +270,22 @@ public final class FfmpegSource implements FrameSource {
     }
 
     @Override
-    public Decoded next(boolean convert) throws StreamException {
+    public Decoded next(boolean keep) throws StreamException {
+        if (kept) {
+            av_frame_unref(frame);
+            kept = false;
+        }
         while (true) {
             int r = avcodec_receive_frame(codec, frame);
             if (r == 0) {
-                try {
-                    return new Decoded(convert ? toBgr() : null, micros());
-                } finally {
+                long micros = micros();
+                if (keep) {
+                    kept = true;
+                    converted = false;
+                } else {
                     av_frame_unref(frame);
                 }
+                return new Decoded(micros, keep);
             }
             if (r == AVERROR_EOF) {
                 throw new StreamException(file ? "end of file" : "stream ended or connection lost", null);
@@ -323,6 +345,42 @@ public final class FfmpegSource implements FrameSource {
         return us;
     }
 
+    @Override
+    public Mat grey() {
+        requireKept();
+        int f = frame.format();
+        if (f == AV_PIX_FMT_YUV420P
+                || f == AV_PIX_FMT_YUVJ420P
+                || f == AV_PIX_FMT_NV12
+                || f == AV_PIX_FMT_YUV422P
+                || f == AV_PIX_FMT_YUVJ422P
+                || f == AV_PIX_FMT_YUV444P
+                || f == AV_PIX_FMT_YUVJ444P
+                || f == AV_PIX_FMT_GRAY8) {
+            // a header over the decoder's luma plane, freed with the caller's scope; the plane stays FFmpeg's
+            return new Mat(frame.height(), frame.width(), CV_8UC1, frame.data(0), frame.linesize(0));
+        }
+        Mat grey = new Mat();
+        cvtColor(bgr(), grey, COLOR_BGR2GRAY);
+        return grey;
+    }
+
+    @Override
+    public Mat bgr() {
+        requireKept();
+        if (!converted) {
+            toBgr();
+            converted = true;
+        }
+        return bgr;
+    }
+
+    private void requireKept() {
+        if (!kept) {
+            throw new IllegalStateException("no frame kept: call next(true) first");
+        }
+    }
+
     /** The frame as BGR pixels, in a buffer reused until the frame size changes (valid until the next call). */
     private Mat toBgr() {
         int w = frame.width();
@@ -347,6 +405,10 @@ public final class FfmpegSource implements FrameSource {
     @Override
     public void close() {
         interrupt.arm(timeoutNanos); // closing may still talk to the server (an RTSP TEARDOWN): bounded like any call
+        if (kept) {
+            av_frame_unref(frame);
+            kept = false;
+        }
         releaseBuffers();
         if (sws != null) {
             sws_freeContext(sws);

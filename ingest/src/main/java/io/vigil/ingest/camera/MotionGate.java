@@ -16,8 +16,8 @@ import java.time.Duration;
  * moved since the previous sampled frame, or when the periodic full pass is due (so a person standing still is
  * still seen); every other frame stops here, before its JPEG is encoded.
  *
- * <p>The measure is cheap on purpose: the frame is shrunk (area averaging) to 4x4 pixels per grid cell, about 64x36
- * for 16:9, and turned grey; a cell moved when at least {@link #MIN_PIXELS} of its 16 pixels differ from the previous
+ * <p>The measure is cheap on purpose: the frame's grey (the decoder's own luma plane: no colour conversion) is shrunk
+ * by area averaging to 4x4 pixels per grid cell, 64x36 for 16:9; a cell moved when at least {@link #MIN_PIXELS} of its 16 pixels differ from the previous
  * frame's by more than the threshold. Averaging 400 pixels into one removes sensor and compression noise (its
  * standard deviation shrinks 20x), while a face crossing the frame changes whole cells by tens of grey levels.
  * Not thread-safe: one gate per camera thread.
@@ -50,14 +50,14 @@ public final class MotionGate {
         this.settings = settings;
     }
 
-    /** The frame's motion when it should be published, null when it should stop here. */
-    public Motion check(Mat bgr, long captureMs) {
+    /** The frame's motion (from its grey or BGR pixels) when it should be published, null when it should stop here. */
+    public Motion check(Mat image, long captureMs) {
         if (!settings.enabled()) {
             return Motion.UNMEASURED;
         }
         int c = 16;
-        int r = Math.max(1, Math.min(Motion.MAX_SIDE, Math.round(16f * bgr.rows() / bgr.cols())));
-        byte[] grey = small(bgr, c * CELL, r * CELL);
+        int r = Math.max(1, Math.min(Motion.MAX_SIDE, Math.round(16f * image.rows() / image.cols())));
+        byte[] grey = small(image, c * CELL, r * CELL);
         long[] cells = new long[Motion.words(c, r)];
         boolean moved = false;
         if (previous != null && c == cols && r == rows) {
@@ -104,13 +104,17 @@ public final class MotionGate {
         return any;
     }
 
-    private static byte[] small(Mat bgr, int w, int h) {
+    private static byte[] small(Mat image, int w, int h) {
         try (Mat shrunk = new Mat();
                 Mat grey = new Mat()) {
-            resize(bgr, shrunk, new Size(w, h), 0, 0, INTER_AREA);
-            cvtColor(shrunk, grey, COLOR_BGR2GRAY);
+            resize(image, shrunk, new Size(w, h), 0, 0, INTER_AREA);
+            Mat one = shrunk;
+            if (image.channels() == 3) {
+                cvtColor(shrunk, grey, COLOR_BGR2GRAY);
+                one = grey;
+            }
             byte[] out = new byte[w * h];
-            grey.data().get(out);
+            one.data().get(out);
             return out;
         }
     }

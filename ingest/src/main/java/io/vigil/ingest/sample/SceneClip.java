@@ -22,6 +22,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,10 +168,11 @@ public final class SceneClip {
                     in.write(raw);
                 }
             }
+            Path log = out.resolveSibling(out.getFileName() + ".log");
             if (!ffmpeg.waitFor(300, TimeUnit.SECONDS) || ffmpeg.exitValue() != 0) {
-                throw new IllegalStateException("ffmpeg failed to encode the scene clip; see "
-                        + out.resolveSibling(out.getFileName() + ".log"));
+                throw new IllegalStateException("ffmpeg failed to encode the scene clip; see " + log);
             }
+            Files.deleteIfExists(log);
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(
