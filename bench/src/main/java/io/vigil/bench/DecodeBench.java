@@ -57,10 +57,10 @@ final class DecodeBench {
                     decoded++;
                     firstTs = firstTs == Long.MIN_VALUE ? d.timestampMicros() : firstTs;
                     lastTs = d.timestampMicros();
-                    if (d.image() != null && sampler.take(d.timestampMicros())) {
+                    if (d.kept() && sampler.take(d.timestampMicros())) {
                         try (BytePointer buf = new BytePointer();
                                 IntPointer p = new IntPointer(IMWRITE_JPEG_QUALITY, jpegQuality)) {
-                            imencode(".jpg", d.image(), buf, p);
+                            imencode(".jpg", source.bgr(), buf, p);
                         }
                         encoded++;
                     }

@@ -49,16 +49,8 @@ public final class InferenceMetrics extends OwnedMeters implements FaceAnalyzer.
                 .register(r));
         examinedWhole = examined(r, "whole");
         examinedMotion = examined(r, "motion");
-        embedded = own(Counter.builder("vigil.inference.embeddings")
-                .description("Face views embedded, and tracked views not embedded (saved: no better than the"
-                        + " track's best)")
-                .tag("outcome", "embedded")
-                .register(r));
-        saved = own(Counter.builder("vigil.inference.embeddings")
-                .description("Face views embedded, and tracked views not embedded (saved: no better than the"
-                        + " track's best)")
-                .tag("outcome", "saved")
-                .register(r));
+        embedded = embeddings(r, "embedded");
+        saved = embeddings(r, "saved");
         tracksStarted = own(Counter.builder("vigil.inference.tracks")
                 .description("Face tracks started")
                 .register(r));
@@ -77,6 +69,14 @@ public final class InferenceMetrics extends OwnedMeters implements FaceAnalyzer.
                         .register(r));
             }
         }
+    }
+
+    private Counter embeddings(MeterRegistry r, String outcome) {
+        return own(Counter.builder("vigil.inference.embeddings")
+                .description("Face views embedded, and tracked views not embedded (saved: no better than the"
+                        + " track's best)")
+                .tag("outcome", outcome)
+                .register(r));
     }
 
     private Counter examined(MeterRegistry r, String area) {
