@@ -401,17 +401,22 @@ class HostileInputIT {
 
     /** Every record of a topic, from the beginning to its current end. */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = reader(bootstrap)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+            return readAll(c, topic);
+        }
+    }
+
+    /** Every record of a topic the consumer may see (by its isolation level), from the beginning to its end now. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaConsumer<byte[], byte[]> c, String topic) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        Map<TopicPartition, Long> end = c.endOffsets(parts);
+        while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+            c.poll(Duration.ofMillis(200)).forEach(out::add);
         }
         return out;
     }

@@ -6,6 +6,7 @@ import io.vigil.api.alert.Alert;
 import io.vigil.api.face.Face;
 import io.vigil.api.face.FrameFaces;
 import io.vigil.api.frame.Frame;
+import io.vigil.api.topic.Topic;
 import io.vigil.app.cli.VigilCommandTest;
 import io.vigil.app.demo.DemoAssets;
 import io.vigil.app.pipeline.Pipeline;
@@ -16,16 +17,13 @@ import io.vigil.ingest.sample.RtspServer;
 import io.vigil.ingest.sample.SceneClip;
 import io.vigil.runtime.config.ConfigReader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,9 +110,11 @@ class TrackingIT {
             // both clips from their first frame for WINDOW_MS, plus time for the last frames to pass the pipeline
             Thread.sleep(WINDOW_MS + 15_000);
 
-            List<Frame> frames = read(bootstrap, pipeline.topics().frames.name(), pipeline, Frame.class);
-            List<FrameFaces> faces = read(bootstrap, pipeline.topics().faces.name(), pipeline, FrameFaces.class);
-            List<Alert> alerts = read(bootstrap, pipeline.topics().alerts.name(), pipeline, Alert.class);
+            List<Frame> frames = values(bootstrap, pipeline.topics().frames);
+            List<FrameFaces> faces = values(bootstrap, pipeline.topics().faces);
+            List<Alert> alerts = values(bootstrap, pipeline.topics().alerts).stream()
+                    .sorted(Comparator.comparing(Alert::capturedAt))
+                    .toList();
             long walkStart = first(frames, "walk");
             long stillStart = first(frames, "still");
 
@@ -188,15 +188,8 @@ class TrackingIT {
                 .orElseThrow(() -> new AssertionError("camera " + camera + " published no frame"));
     }
 
-    /** Every committed record of a topic, in order per partition. */
-    @SuppressWarnings("unchecked")
-    private static <T> List<T> read(String bootstrap, String topic, Pipeline pipeline, Class<T> type) {
-        var serde = topic.equals(pipeline.topics().frames.name())
-                ? pipeline.topics().frames.valueSerde()
-                : topic.equals(pipeline.topics().faces.name())
-                        ? pipeline.topics().faces.valueSerde()
-                        : pipeline.topics().alerts.valueSerde();
-        List<T> out = new ArrayList<>();
+    /** Every committed value of a topic, in order per partition. */
+    private static <V> List<V> values(String bootstrap, Topic<String, V> topic) {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -207,22 +200,9 @@ class TrackingIT {
                         16 * 1024 * 1024),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
+            return HostileInputIT.readAll(c, topic.name()).stream()
+                    .map(r -> topic.valueSerde().deserializer().deserialize(topic.name(), r.value()))
                     .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    Object v = serde.deserializer().deserialize(topic, r.value());
-                    out.add(type.cast(v));
-                }
-            }
         }
-        if (type == Alert.class) {
-            out.sort(java.util.Comparator.comparing(a -> ((Alert) a).capturedAt()));
-        }
-        return out;
     }
 }

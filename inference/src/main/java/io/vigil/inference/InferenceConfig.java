@@ -90,7 +90,11 @@ public record InferenceConfig(
                                                 Duration.ofMillis(200),
                                                 Duration.ofMinutes(10))
                                         .toMillis(),
-                                r.intValue("VIGIL_INFERENCE_TRACK_MISSES", 3, 1, 100),
+                                r.intValue(
+                                        "VIGIL_INFERENCE_TRACK_MISSES",
+                                        FaceTracker.Settings.DEFAULT.maxMisses(),
+                                        1,
+                                        100),
                                 r.duration(
                                                 "VIGIL_INFERENCE_TRACK_REFRESH",
                                                 Duration.ofMillis(FaceTracker.Settings.DEFAULT.refreshMs()),

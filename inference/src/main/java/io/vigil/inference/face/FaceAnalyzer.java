@@ -16,6 +16,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -92,9 +93,7 @@ public final class FaceAnalyzer implements AutoCloseable {
 
     /** Faces of each image, in the order of the images: every face found anywhere in them, untracked. */
     public List<List<Face>> analyze(List<Mat> images) {
-        List<List<int[]>> whole = new ArrayList<>();
-        images.forEach(m -> whole.add(null));
-        List<List<Detection>> found = detect(images, whole);
+        List<List<Detection>> found = detect(images, Collections.nCopies(images.size(), null));
         List<Target> targets = new ArrayList<>();
         for (int i = 0; i < found.size(); i++) {
             for (Detection d : found.get(i)) {

@@ -35,13 +35,6 @@ public final class FaceDetector {
         return lastRegions;
     }
 
-    /** Faces of each image, best first, the whole of every image examined. */
-    public List<List<Detection>> detect(List<Mat> images) {
-        List<List<int[]>> whole = new ArrayList<>();
-        images.forEach(m -> whole.add(null));
-        return detect(images, whole);
-    }
-
     /**
      * Faces of each image within its areas ({x, y, w, h} rectangles; null = the whole image), best first. Each area
      * is examined like a frame of its size: whole, plus tiles when it is large.

@@ -1,7 +1,5 @@
 package io.vigil.inference.track;
 
-import java.time.Duration;
-
 /**
  * What inference examines and embeds.
  *
@@ -12,11 +10,4 @@ import java.time.Duration;
  *                    off = embed every face in every frame
  * @param tracker     when tracks end
  */
-public record TrackingSettings(boolean motion, int marginCells, boolean tracking, FaceTracker.Settings tracker) {
-    public static final TrackingSettings DEFAULT = new TrackingSettings(true, 1, true, FaceTracker.Settings.DEFAULT);
-    public static final TrackingSettings OFF = new TrackingSettings(false, 1, false, FaceTracker.Settings.DEFAULT);
-
-    public Duration ttl() {
-        return Duration.ofMillis(tracker.ttlMs());
-    }
-}
+public record TrackingSettings(boolean motion, int marginCells, boolean tracking, FaceTracker.Settings tracker) {}

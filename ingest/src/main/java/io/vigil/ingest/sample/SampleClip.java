@@ -55,20 +55,8 @@ public final class SampleClip {
                     "-framerate",
                     String.valueOf(fps),
                     "-i",
-                    frames.resolve("f%06d.png").toString(),
-                    "-vf",
-                    "format=yuv420p",
-                    "-c:v",
-                    "libx264",
-                    "-profile:v",
-                    "baseline",
-                    "-bf",
-                    "0",
-                    "-g",
-                    String.valueOf(fps),
-                    "-f",
-                    "h264",
-                    out.toString()));
+                    frames.resolve("f%06d.png").toString()));
+            cmd.addAll(h264Output(fps, out));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -90,6 +78,27 @@ public final class SampleClip {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while encoding the sample clip", e);
         }
+    }
+
+    /**
+     * ffmpeg's output options for the clips Vigil's test cameras stream: H.264 baseline in Annex-B, no B-frames (one
+     * access unit per frame, what the RTSP server and FFmpeg's parser expect), a key frame every {@code gop} frames.
+     */
+    static List<String> h264Output(int gop, Path out) {
+        return List.of(
+                "-vf",
+                "format=yuv420p",
+                "-c:v",
+                "libx264",
+                "-profile:v",
+                "baseline",
+                "-bf",
+                "0",
+                "-g",
+                String.valueOf(gop),
+                "-f",
+                "h264",
+                out.toString());
     }
 
     /** A grey frame with the photo scaled to half the frame height, left of centre. */

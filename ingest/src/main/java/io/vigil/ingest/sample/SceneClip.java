@@ -107,36 +107,25 @@ public final class SceneClip {
                 new ShortPointer(n.data()).put(values);
                 noise.add(n);
             }
-            Process ffmpeg = new ProcessBuilder(List.of(
-                            "ffmpeg",
-                            "-y",
-                            "-loglevel",
-                            "error",
-                            "-f",
-                            "rawvideo",
-                            "-pix_fmt",
-                            "bgr24",
-                            "-s",
-                            width + "x" + height,
-                            "-framerate",
-                            String.valueOf(fps),
-                            "-i",
-                            "-",
-                            "-vf",
-                            "format=yuv420p",
-                            "-c:v",
-                            "libx264",
-                            "-preset",
-                            "veryfast",
-                            "-profile:v",
-                            "baseline",
-                            "-bf",
-                            "0",
-                            "-g",
-                            String.valueOf(2 * fps),
-                            "-f",
-                            "h264",
-                            out.toString()))
+            List<String> cmd = new ArrayList<>(List.of(
+                    "ffmpeg",
+                    "-y",
+                    "-loglevel",
+                    "error",
+                    "-f",
+                    "rawvideo",
+                    "-pix_fmt",
+                    "bgr24",
+                    "-s",
+                    width + "x" + height,
+                    "-framerate",
+                    String.valueOf(fps),
+                    "-i",
+                    "-",
+                    "-preset",
+                    "veryfast"));
+            cmd.addAll(SampleClip.h264Output(2 * fps, out));
+            Process ffmpeg = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(
                             out.resolveSibling(out.getFileName() + ".log").toFile())
