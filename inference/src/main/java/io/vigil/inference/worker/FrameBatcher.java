@@ -64,13 +64,20 @@ public final class FrameBatcher implements RecordHandler {
     private final List<Pending> pending = new ArrayList<>();
     private long firstPendingAt;
 
+    /**
+     * The cameras with live face tracks. A camera is held only while it has tracks, and is let go when it has sent
+     * nothing for a track lifetime, so camera ids that a producer makes up cannot grow this map without bound.
+     */
     private final Map<String, Camera> cameras = new HashMap<>();
+
+    private long nextSweepAt;
 
     /** One camera's face tracks, and where its frames come from. */
     private static final class Camera {
         final FaceTracker tracker;
         TopicPartition partition;
         long lastSequence = -1;
+        long lastSeenAt;
 
         Camera(FaceTracker tracker) {
             this.tracker = tracker;
@@ -174,10 +181,26 @@ public final class FrameBatcher implements RecordHandler {
 
     @Override
     public void afterPoll() {
-        if (!pending.isEmpty()
-                && clock.millis() - firstPendingAt >= config.batchWait().toMillis()) {
+        long now = clock.millis();
+        if (!pending.isEmpty() && now - firstPendingAt >= config.batchWait().toMillis()) {
             flush();
         }
+        if (now >= nextSweepAt) {
+            nextSweepAt = now + 1_000;
+            long ttl = config.tracking().tracker().ttlMs();
+            cameras.values().removeIf(c -> {
+                boolean silent = now - c.lastSeenAt > ttl;
+                if (silent) {
+                    c.tracker.reset(); // its tracks would have ended unseen by now
+                }
+                return silent;
+            });
+        }
+    }
+
+    /** Cameras whose face tracks this worker holds. */
+    int trackedCameras() {
+        return cameras.size();
     }
 
     @Override
@@ -240,9 +263,10 @@ public final class FrameBatcher implements RecordHandler {
             long now = clock.millis();
             for (int i = 0; i < batch.size(); i++) {
                 if (faces.get(i) != null) {
+                    Camera camera = cameras.get(batch.get(i).frame().cameraId());
                     for (Face face : faces.get(i)) {
-                        if (face.trackId() != Face.NO_TRACK) {
-                            camera(batch.get(i)).tracker.accepted(face.trackId());
+                        if (camera != null && face.trackId() != Face.NO_TRACK) {
+                            camera.tracker.accepted(face.trackId());
                         }
                     }
                     publish(batch.get(i), faces.get(i), now);
@@ -288,6 +312,9 @@ public final class FrameBatcher implements RecordHandler {
                 metrics.saved.increment();
             }
         }
+        if (camera.tracker.size() == 0) {
+            cameras.remove(f.cameraId()); // nothing to follow: a camera without faces costs no memory
+        }
         return out;
     }
 
@@ -298,6 +325,7 @@ public final class FrameBatcher implements RecordHandler {
                 id -> new Camera(
                         new FaceTracker(config.tracking().tracker(), FrameBatcher::newTrackId, metrics::trackEnded)));
         c.partition = new TopicPartition(p.record().topic(), p.record().partition());
+        c.lastSeenAt = clock.millis();
         return c;
     }
 
