@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
 import io.vigil.api.camera.CameraSpec;
+import io.vigil.ingest.camera.Decoding;
 import io.vigil.ingest.camera.FfmpegSource;
 import io.vigil.ingest.camera.FrameSource;
 import io.vigil.ingest.camera.Sampler;
@@ -44,7 +45,7 @@ final class DecodeBench {
         long lastTs = 0;
         Sampler sampler = new Sampler(fps);
         try (FfmpegSource.Interrupt interrupt = new FfmpegSource.Interrupt();
-                FfmpegSource source = FfmpegSource.open(spec, Duration.ofSeconds(10), interrupt)) {
+                FfmpegSource source = FfmpegSource.open(spec, Duration.ofSeconds(10), Decoding.DEFAULT, interrupt)) {
             while (true) {
                 try (PointerScope scope = new PointerScope()) {
                     FrameSource.Decoded d;

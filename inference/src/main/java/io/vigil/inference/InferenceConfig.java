@@ -51,7 +51,8 @@ public record InferenceConfig(
                     case BASIC -> OptLevel.BASIC_OPT;
                     case EXTENDED -> OptLevel.EXTENDED_OPT;
                     case ALL -> OptLevel.ALL_OPT;
-                });
+                },
+                r.bool("VIGIL_INFERENCE_SPIN", false));
         Tiling tiling = Tiling.AUTO;
         String tiles = r.string("VIGIL_INFERENCE_TILES", "auto");
         try {

@@ -1,6 +1,7 @@
 package io.vigil.ingest;
 
 import io.vigil.ingest.camera.CameraPolicy;
+import io.vigil.ingest.camera.Decoding;
 import io.vigil.ingest.camera.MotionGate;
 import io.vigil.runtime.config.ConfigReader;
 
@@ -20,6 +21,7 @@ import java.util.Set;
  * @param queue        frames waiting between decoding and publishing, per camera; the oldest is dropped when full
  * @param allow        camera URLs allowed beyond the defaults: local files, loopback, link-local, metadata hosts
  * @param motion       motion gating: which sampled frames go on to inference
+ * @param decoding     decoder threads per camera and which frames are deblocked
  */
 public record IngestConfig(
         int jpegQuality,
@@ -28,7 +30,8 @@ public record IngestConfig(
         Duration backoffMax,
         int queue,
         Set<CameraPolicy.Allow> allow,
-        MotionGate.Settings motion) {
+        MotionGate.Settings motion,
+        Decoding decoding) {
     public IngestConfig {
         allow = allow.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(allow));
     }
@@ -62,7 +65,16 @@ public record IngestConfig(
                                 "VIGIL_INGEST_FULL_PASS",
                                 Duration.ofSeconds(2),
                                 Duration.ofMillis(100),
-                                Duration.ofSeconds(30))));
+                                Duration.ofSeconds(30))),
+                new Decoding(
+                        r.intValue("VIGIL_INGEST_DECODE_THREADS", Decoding.DEFAULT.threads(), 0, 64),
+                        r.enumValue("VIGIL_INGEST_DEBLOCK", Deblock.class, Deblock.SAMPLED) == Deblock.ALL));
+    }
+
+    /** Which frames H.264's deblocking filter runs on: those the sampler keeps, or all of them. */
+    private enum Deblock {
+        SAMPLED,
+        ALL
     }
 
     private static Set<CameraPolicy.Allow> allow(ConfigReader r) {
@@ -83,6 +95,6 @@ public record IngestConfig(
         EnumSet<CameraPolicy.Allow> all = EnumSet.noneOf(CameraPolicy.Allow.class);
         all.addAll(allow);
         all.addAll(more);
-        return new IngestConfig(jpegQuality, timeout, backoffMin, backoffMax, queue, all, motion);
+        return new IngestConfig(jpegQuality, timeout, backoffMin, backoffMax, queue, all, motion, decoding);
     }
 }

@@ -37,6 +37,10 @@ public final class OnnxModel implements AutoCloseable {
                 options.setIntraOpNumThreads(settings.intraOpThreads());
             }
             options.setInterOpNumThreads(1);
+            if (!settings.spin()) {
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            }
             this.device = Providers.apply(options, settings.device(), name);
             this.session = env.createSession(model, options);
             this.input = session.getInputNames().iterator().next();

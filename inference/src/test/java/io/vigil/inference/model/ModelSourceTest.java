@@ -38,7 +38,7 @@ class ModelSourceTest {
     void cudaFailsFastWhenThisBuildHasNoCuda() {
         assertThatThrownBy(() -> new OnnxModel(
                         ModelSource.LANDMARKS,
-                        new SessionSettings(Device.CUDA, 1, SessionSettings.CPU_DEFAULT.optimization())))
+                        new SessionSettings(Device.CUDA, 1, SessionSettings.CPU_DEFAULT.optimization(), false)))
                 .isInstanceOf(ModelException.class)
                 .hasMessageContaining("VIGIL_INFERENCE_DEVICE=cuda");
     }
@@ -47,7 +47,7 @@ class ModelSourceTest {
     void autoFallsBackToCpu() {
         try (OnnxModel m = new OnnxModel(
                 ModelSource.LANDMARKS,
-                new SessionSettings(Device.AUTO, 1, SessionSettings.CPU_DEFAULT.optimization()))) {
+                new SessionSettings(Device.AUTO, 1, SessionSettings.CPU_DEFAULT.optimization(), false))) {
             assertThat(m.device()).isEqualTo(Device.CPU);
         }
     }

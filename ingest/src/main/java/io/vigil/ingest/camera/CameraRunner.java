@@ -109,7 +109,7 @@ public final class CameraRunner implements AutoCloseable {
             }
             status.report(spec.id(), CameraState.CONNECTING, null);
             String reason;
-            try (FfmpegSource source = FfmpegSource.open(spec, config.timeout(), interrupt)) {
+            try (FfmpegSource source = FfmpegSource.open(spec, config.timeout(), config.decoding(), interrupt)) {
                 Sampler sampler = new Sampler(spec.fps());
                 MotionGate gate = new MotionGate(config.motion());
                 Clocking clocking = new Clocking(source.needsPacing());

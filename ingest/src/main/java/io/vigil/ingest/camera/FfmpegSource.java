@@ -1,5 +1,7 @@
 package io.vigil.ingest.camera;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_DEFAULT;
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONKEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
@@ -85,6 +87,7 @@ public final class FfmpegSource implements FrameSource {
     private final Interrupt interrupt;
     private final boolean file;
     private final long timeoutNanos;
+    private final boolean deblockAll;
     private final AVPacket packet = detached(av_packet_alloc());
     private final AVFrame frame = detached(av_frame_alloc());
     private SwsContext sws;
@@ -167,7 +170,8 @@ public final class FfmpegSource implements FrameSource {
             long ticksPerFrame,
             Interrupt interrupt,
             boolean file,
-            long timeoutNanos) {
+            long timeoutNanos,
+            boolean deblockAll) {
         this.format = format;
         this.codec = codec;
         this.stream = stream;
@@ -176,6 +180,7 @@ public final class FfmpegSource implements FrameSource {
         this.interrupt = interrupt;
         this.file = file;
         this.timeoutNanos = timeoutNanos;
+        this.deblockAll = deblockAll;
     }
 
     /**
@@ -183,7 +188,8 @@ public final class FfmpegSource implements FrameSource {
      *
      * @throws StreamException with FFmpeg's reason, masked, when the stream cannot be opened
      */
-    public static FfmpegSource open(CameraSpec spec, Duration timeout, Interrupt interrupt) throws StreamException {
+    public static FfmpegSource open(CameraSpec spec, Duration timeout, Decoding decoding, Interrupt interrupt)
+            throws StreamException {
         FfmpegLog.install();
         boolean file = spec.scheme().equals("file");
         String target = file ? spec.filePath() : spec.url();
@@ -215,7 +221,7 @@ public final class FfmpegSource implements FrameSource {
             }
             codec = avcodec_alloc_context3(decoder);
             check(avcodec_parameters_to_context(codec, video.codecpar()), interrupt, "reading codec parameters");
-            codec.thread_count(0);
+            codec.thread_count(decoding.threads());
             if (spec.keyframesOnly()) {
                 codec.skip_frame(AVDISCARD_NONKEY);
             }
@@ -228,7 +234,16 @@ public final class FfmpegSource implements FrameSource {
                                     / video.avg_frame_rate().den()
                             : 25;
             long ticksPerFrame = Math.max(1, Math.round(1e6 / fps / microsPerTick));
-            return new FfmpegSource(format, codec, stream, microsPerTick, ticksPerFrame, interrupt, file, timeoutNanos);
+            return new FfmpegSource(
+                    format,
+                    codec,
+                    stream,
+                    microsPerTick,
+                    ticksPerFrame,
+                    interrupt,
+                    file,
+                    timeoutNanos,
+                    decoding.deblockAll());
         } catch (StreamException | RuntimeException e) {
             if (codec != null) {
                 avcodec_free_context(codec);
@@ -271,6 +286,10 @@ public final class FfmpegSource implements FrameSource {
 
     @Override
     public Decoded next(boolean keep) throws StreamException {
+        if (!deblockAll) {
+            // read per slice as it is decoded, so with one decoder thread it applies to the frame received below
+            codec.skip_loop_filter(keep ? AVDISCARD_DEFAULT : AVDISCARD_ALL);
+        }
         if (kept) {
             av_frame_unref(frame);
             kept = false;

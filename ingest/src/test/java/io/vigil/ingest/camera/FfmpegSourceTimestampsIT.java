@@ -63,7 +63,7 @@ class FfmpegSourceTimestampsIT {
         CameraSpec spec = new CameraSpec("ts", "file://" + clip, 25, 0, keyframesOnly, Map.of());
         List<Long> out = new ArrayList<>();
         try (FfmpegSource.Interrupt interrupt = new FfmpegSource.Interrupt();
-                FfmpegSource source = FfmpegSource.open(spec, Duration.ofSeconds(10), interrupt)) {
+                FfmpegSource source = FfmpegSource.open(spec, Duration.ofSeconds(10), Decoding.DEFAULT, interrupt)) {
             while (true) {
                 try (PointerScope scope = new PointerScope()) {
                     out.add(source.next(false).timestampMicros());
