@@ -205,6 +205,28 @@ class HostileInputIT {
                                                 new FaceBox(1, 1, 50, 50), new float[10], 0.99f, loud, new byte[] {1
                                                 })))));
                 expected.put("cam-loud", "invalid-face");
+                send(
+                        p,
+                        topics.faces.name(),
+                        "cam-other-model",
+                        new FrameFacesSerde()
+                                .encode(new FrameFaces(
+                                        "cam-other-model",
+                                        1,
+                                        now,
+                                        now,
+                                        640,
+                                        480,
+                                        List.of(new Face(
+                                                new FaceBox(1, 1, 50, 50),
+                                                new float[10],
+                                                0.99f,
+                                                unit(512, 3),
+                                                new byte[] {1})),
+                                        0,
+                                        0,
+                                        "sha256:" + "cd".repeat(32))));
+                expected.put("cam-other-model", "model-mismatch");
 
                 send(p, topics.alerts.name(), "cam-a1", "{}".getBytes(StandardCharsets.UTF_8));
                 expected.put("cam-a1", "invalid-alert");
@@ -251,6 +273,14 @@ class HostileInputIT {
                         ("{\"personId\":\"hostile-everyone\",\"embeddings\":[[" + e + "]],\"threshold\":0.0001}")
                                 .getBytes(StandardCharsets.UTF_8));
                 expected.put("hostile-everyone", "threshold-below-floor");
+                send(
+                        p,
+                        topics.watchlist.name(),
+                        "hostile-model",
+                        ("{\"personId\":\"hostile-model\",\"embeddings\":[[" + e + "]],\"model\":\"sha256:"
+                                        + "ab".repeat(32) + "\"}")
+                                .getBytes(StandardCharsets.UTF_8));
+                expected.put("hostile-model", "model-mismatch");
 
                 Map<String, String> cams = Map.of(
                         "h-redis", "file:tcp://10.0.0.5:6379",

@@ -33,7 +33,7 @@ final class DecodeBench {
 
     private DecodeBench() {}
 
-    static Result run(Path file, double fps, boolean keyframesOnly, int jpegQuality)
+    static Result run(Path file, double fps, boolean keyframesOnly, int jpegQuality, Decoding decoding)
             throws FrameSource.StreamException {
         CameraSpec spec = new CameraSpec("bench", "file://" + file.toAbsolutePath(), fps, 0, keyframesOnly, Map.of());
         var bean = ManagementFactory.getThreadMXBean();
@@ -45,7 +45,7 @@ final class DecodeBench {
         long lastTs = 0;
         Sampler sampler = new Sampler(fps);
         try (FfmpegSource.Interrupt interrupt = new FfmpegSource.Interrupt();
-                FfmpegSource source = FfmpegSource.open(spec, Duration.ofSeconds(10), Decoding.DEFAULT, interrupt)) {
+                FfmpegSource source = FfmpegSource.open(spec, Duration.ofSeconds(10), decoding, interrupt)) {
             while (true) {
                 try (PointerScope scope = new PointerScope()) {
                     FrameSource.Decoded d;

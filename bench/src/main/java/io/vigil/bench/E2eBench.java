@@ -473,7 +473,13 @@ final class E2eBench implements Callable<Integer> {
                 settings.topics().watchlist,
                 id,
                 new WatchlistEntry(
-                        id, name, List.of(enroller.embed(photo, true)), null, Map.of(), System.currentTimeMillis()));
+                        id,
+                        name,
+                        List.of(enroller.embed(photo, true)),
+                        null,
+                        Map.of(),
+                        System.currentTimeMillis(),
+                        enroller.model()));
     }
 
     /** Mean time per event of a timer over every camera, in ms; NaN when it never ran. */

@@ -2,6 +2,7 @@ package io.vigil.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.vigil.app.UserException;
+import io.vigil.ingest.camera.Decoding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +24,8 @@ import java.util.regex.Pattern;
         description = {
             "Decode + sample + JPEG-encode throughput of ingest's camera path on H.264 files, against",
             "`ffmpeg -i FILE -f null -` on the same files in the same run (baseline), and how many 25 fps cameras",
-            "at 5 fps one core sustains, with full decoding and with key-frame-only decoding.",
+            "at 5 fps one core sustains: as ingest decodes by default (one thread per camera, only sampled frames",
+            "deblocked), as it decoded before (FFmpeg's threads, every frame deblocked), and key frames only.",
             "Without --file it generates 30 s test clips (1920x1080 and 640x480, 25 fps, moving content) with ffmpeg."
         })
 final class IngestBench implements Callable<Integer> {
@@ -48,11 +50,14 @@ final class IngestBench implements Callable<Integer> {
     /** One run of ingest's path on a file: decoded frames per second, and CPU seconds per second of video. */
     private record Run(double fps, double cpuPerVideoSecond) {}
 
-    private Run run(Path f, boolean keyframesOnly) {
+    /** How ingest decoded before it had a choice: FFmpeg's own thread count, every frame deblocked. */
+    private static final Decoding BEFORE = new Decoding(0, true);
+
+    private Run run(Path f, boolean keyframesOnly, Decoding decoding) {
         var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try {
             long cpu0 = os.getProcessCpuTime();
-            DecodeBench.Result r = DecodeBench.run(f, fps, keyframesOnly, 80);
+            DecodeBench.Result r = DecodeBench.run(f, fps, keyframesOnly, 80, decoding);
             double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
             return new Run(r.decodedFps(), cpu / r.videoSeconds());
         } catch (Exception e) {
@@ -70,14 +75,16 @@ final class IngestBench implements Callable<Integer> {
                 "%-22s %22s %22s %8s %22s %22s%n",
                 "file", "vigil fps", "ffmpeg fps", "ratio", "CPU s / video s", "cameras / core");
         for (Path f : files) {
-            run(f, false); // warm-up: JIT, native libraries, page cache
+            run(f, false, Decoding.DEFAULT); // warm-up: JIT, native libraries, page cache
             List<Run> full = new ArrayList<>();
+            List<Run> before = new ArrayList<>();
             List<Run> key = new ArrayList<>();
             double[] ffmpeg = new double[repeats];
-            for (int i = 0; i < repeats; i++) { // interleaved, so that drift on the machine hits both alike
-                full.add(run(f, false));
+            for (int i = 0; i < repeats; i++) { // interleaved, so that drift on the machine hits all alike
+                full.add(run(f, false, Decoding.DEFAULT));
+                before.add(run(f, false, BEFORE));
                 ffmpeg[i] = ffmpegFps(f);
-                key.add(run(f, true));
+                key.add(run(f, true, Decoding.DEFAULT));
             }
             Spread vigil = Spread.of(full.stream().mapToDouble(Run::fps).toArray());
             Spread base = Spread.of(ffmpeg);
@@ -85,6 +92,8 @@ final class IngestBench implements Callable<Integer> {
                     Spread.of(full.stream().mapToDouble(Run::cpuPerVideoSecond).toArray());
             Spread keyCpu =
                     Spread.of(key.stream().mapToDouble(Run::cpuPerVideoSecond).toArray());
+            Spread beforeCpu = Spread.of(
+                    before.stream().mapToDouble(Run::cpuPerVideoSecond).toArray());
             System.out.printf(
                     Locale.ROOT,
                     "%-22s %22s %22s %7.2fx %22s %22s%n",
@@ -96,6 +105,15 @@ final class IngestBench implements Callable<Integer> {
                     cpu.inverse().show("%.1f"));
             System.out.printf(
                     Locale.ROOT,
+                    "%-22s %22s %22s %7.2fx %22s %22s%n",
+                    "  decoded as before",
+                    "",
+                    "",
+                    beforeCpu.ratioTo(cpu),
+                    beforeCpu.show("%.3f"),
+                    beforeCpu.inverse().show("%.1f"));
+            System.out.printf(
+                    Locale.ROOT,
                     "%-22s %22s %22s %8s %22s %22s%n",
                     "  key frames only",
                     "",
@@ -105,8 +123,9 @@ final class IngestBench implements Callable<Integer> {
                     keyCpu.inverse().show("%.1f"));
         }
         System.out.printf(
-                "%nmedian [range] of %d runs each after a warm-up run; ratio = median against median; cameras"
-                        + " / core = seconds of 25 fps video decoded, sampled to %.0f fps and encoded per CPU second.%n",
+                "%nmedian [range] of %d runs each after a warm-up run; ratio = median against median (decoded as"
+                        + " before: its CPU against today's); cameras / core = seconds of 25 fps video decoded,"
+                        + " sampled to %.0f fps and encoded per CPU second.%n",
                 repeats, fps);
         return 0;
     }

@@ -113,7 +113,8 @@ final class SoakBench implements Callable<Integer> {
                                     List.of(enroller.embed(photo, true)),
                                     null,
                                     Map.of(),
-                                    System.currentTimeMillis()));
+                                    System.currentTimeMillis(),
+                                    enroller.model()));
                 }
                 for (int i = 0; i < cameras; i++) {
                     RtspServer s = RtspServer.start(clip, "/s" + i, 25);

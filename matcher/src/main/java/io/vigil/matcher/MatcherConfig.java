@@ -1,5 +1,6 @@
 package io.vigil.matcher;
 
+import io.vigil.api.face.EmbedderModel;
 import io.vigil.api.frame.CaptureWindow;
 import io.vigil.api.watchlist.FalseAlarms;
 import io.vigil.api.watchlist.Similarity;
@@ -21,6 +22,9 @@ import java.time.Duration;
  * @param dimension     the embedding dimension of the model in use: watchlist entries and faces of another are refused
  * @param thresholdFloor the lowest threshold a watchlist entry may carry (one near 0 would match every face)
  * @param captureWindow the capture times of faces the matcher accepts
+ * @param maxFalseAlarms expected false alerts per 1,000 stranger faces above which the matcher warns
+ * @param model         the {@link EmbedderModel} identity of the embedder in use: watchlist entries and faces made by
+ *                      another are refused, since their embeddings are not comparable
  */
 public record MatcherConfig(
         double threshold,
@@ -32,7 +36,12 @@ public record MatcherConfig(
         int dimension,
         double thresholdFloor,
         CaptureWindow captureWindow,
-        double maxFalseAlarms) {
+        double maxFalseAlarms,
+        String model) {
+    public MatcherConfig {
+        EmbedderModel.require("VIGIL_MATCHER_MODEL", model);
+    }
+
     /** Expected false alerts per 1,000 stranger faces above which the matcher and {@code watchlist ls} warn. */
     public static final double DEFAULT_MAX_FALSE_ALARMS = 1.0;
 
@@ -57,7 +66,8 @@ public record MatcherConfig(
                 dimension,
                 thresholdFloor,
                 captureWindow,
-                DEFAULT_MAX_FALSE_ALARMS);
+                DEFAULT_MAX_FALSE_ALARMS,
+                EmbedderModel.BUNDLED);
     }
 
     public static final int DEFAULT_DIMENSION = 512;
@@ -89,7 +99,8 @@ public record MatcherConfig(
                 dimension,
                 thresholdFloor,
                 captureWindow,
-                maxFalseAlarms);
+                maxFalseAlarms,
+                model);
     }
 
     /** Expected false alerts per 1,000 stranger faces with this many embeddings at the global threshold. */
@@ -142,6 +153,17 @@ public record MatcherConfig(
                 r.intValue("VIGIL_MATCHER_EMBEDDING_DIM", DEFAULT_DIMENSION, 1, 4096),
                 floor,
                 window,
-                r.doubleValue("VIGIL_MATCHER_MAX_FALSE_ALARMS", DEFAULT_MAX_FALSE_ALARMS, 0, 1000));
+                r.doubleValue("VIGIL_MATCHER_MAX_FALSE_ALARMS", DEFAULT_MAX_FALSE_ALARMS, 0, 1000),
+                model(r));
+    }
+
+    private static String model(ConfigReader r) {
+        String model = r.string("VIGIL_MATCHER_MODEL", EmbedderModel.BUNDLED);
+        String problem = EmbedderModel.problem("VIGIL_MATCHER_MODEL", model);
+        if (problem != null) {
+            r.problem(problem + "; it names the embedder inference runs (see README: Model identity)");
+            return EmbedderModel.BUNDLED;
+        }
+        return model;
     }
 }

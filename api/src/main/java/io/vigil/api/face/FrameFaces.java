@@ -15,6 +15,10 @@ import java.util.List;
  * @param frameWidth    the frame's pixel width
  * @param frameHeight   the frame's pixel height
  * @param faces         the faces, possibly empty
+ * @param framePartition the frames topic partition of the frame, or -1 when not known
+ * @param frameOffset   the frame's offset there, or -1
+ * @param model         the {@link EmbedderModel} identity of the embedder that made the faces' embeddings, or null
+ *                      when not known (inference before it said, taken as {@link EmbedderModel#BUNDLED})
  */
 public record FrameFaces(
         String cameraId,
@@ -25,7 +29,32 @@ public record FrameFaces(
         int frameHeight,
         List<Face> faces,
         int framePartition,
-        long frameOffset) {
+        long frameOffset,
+        String model) {
+    /** Faces whose embedder is not named. */
+    public FrameFaces(
+            String cameraId,
+            long sequence,
+            long captureTimeMs,
+            long processedAtMs,
+            int frameWidth,
+            int frameHeight,
+            List<Face> faces,
+            int framePartition,
+            long frameOffset) {
+        this(
+                cameraId,
+                sequence,
+                captureTimeMs,
+                processedAtMs,
+                frameWidth,
+                frameHeight,
+                faces,
+                framePartition,
+                frameOffset,
+                null);
+    }
+
     /** Faces of a frame whose place on the frames topic is not known. */
     public FrameFaces(
             String cameraId,
@@ -35,7 +64,7 @@ public record FrameFaces(
             int frameWidth,
             int frameHeight,
             List<Face> faces) {
-        this(cameraId, sequence, captureTimeMs, processedAtMs, frameWidth, frameHeight, faces, -1, -1);
+        this(cameraId, sequence, captureTimeMs, processedAtMs, frameWidth, frameHeight, faces, -1, -1, null);
     }
 
     /** Whether the record says where its frame is on the frames topic. */
@@ -52,5 +81,8 @@ public record FrameFaces(
             throw new IllegalArgumentException("frame size must be positive, got " + frameWidth + "x" + frameHeight);
         }
         faces = List.copyOf(faces);
+        if (model != null) {
+            EmbedderModel.require("the faces' embedder model", model);
+        }
     }
 }

@@ -8,23 +8,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Binary wire format of {@link FrameFaces}, version 3:
+ * Binary wire format of {@link FrameFaces}, version 4:
  * {@code u8 version | u16+utf8 cameraId | i64 sequence | i64 captureTimeMs | i64 processedAtMs | i32 frameWidth |
- * i32 frameHeight | i32 framePartition | i64 frameOffset | u16 faceCount | faces} (version 1, still read, has no
- * frame partition and offset: upgrade matchers before inference), each face
+ * i32 frameHeight | i32 framePartition | i64 frameOffset | u16+utf8 model | u16 faceCount | faces} (model empty when
+ * not known; versions 1 to 3, still read, have no model, and version 1 no frame partition and offset: upgrade
+ * matchers before inference), each face
  * {@code f32 x1 y1 x2 y2 | f32 x10 landmarks | f32 score | u16 dim | f32 x dim embedding | i32+bytes thumbnail |
  * i64 trackId} (versions 1 and 2, still read, have no track id).
  */
 public final class FrameFacesSerde extends WireSerde<FrameFaces> {
-    public static final int VERSION = 3;
-    private static final int VERSION_WITHOUT_TRACK = 2;
+    public static final int VERSION = 4;
+    private static final int VERSION_WITHOUT_MODEL = 3;
     private static final int VERSION_WITHOUT_FRAME = 1;
     public static final int MAX_EMBEDDING_DIM = 4096;
     public static final int MAX_THUMBNAIL_BYTES = 256 * 1024;
 
     @Override
     public byte[] encode(FrameFaces ff) {
-        int size = 1 + BinaryWriter.stringSize(ff.cameraId()) + 8 + 8 + 8 + 4 + 4 + 4 + 8 + 2;
+        String model = ff.model() == null ? "" : ff.model();
+        int size = 1
+                + BinaryWriter.stringSize(ff.cameraId())
+                + 8
+                + 8
+                + 8
+                + 4
+                + 4
+                + 4
+                + 8
+                + BinaryWriter.stringSize(model)
+                + 2;
         for (Face f : ff.faces()) {
             size += 16 + 40 + 4 + 2 + 4 * f.embedding().length + 4 + f.thumbnail().length + 8;
         }
@@ -38,6 +50,7 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
                 .i32(ff.frameHeight())
                 .i32(ff.framePartition())
                 .i64(ff.frameOffset())
+                .string(model)
                 .u16(ff.faces().size());
         for (Face f : ff.faces()) {
             FaceBox b = f.box();
@@ -59,7 +72,7 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
     public FrameFaces decode(byte[] bytes) {
         BinaryReader r = new BinaryReader("faces", bytes);
         int version = r.version();
-        if (version != VERSION && version != VERSION_WITHOUT_TRACK && version != VERSION_WITHOUT_FRAME) {
+        if (version < VERSION_WITHOUT_FRAME || version > VERSION) {
             throw new UnknownVersionException("faces", version, VERSION);
         }
         String camera = r.string("cameraId");
@@ -70,6 +83,7 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
         int fh = r.i32("frameHeight");
         int partition = version != VERSION_WITHOUT_FRAME ? r.i32("framePartition") : -1;
         long offset = version != VERSION_WITHOUT_FRAME ? r.i64("frameOffset") : -1;
+        String model = version >= VERSION ? r.string("model") : "";
         int count = r.u16("faceCount");
         List<Face> faces = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -83,11 +97,22 @@ public final class FrameFacesSerde extends WireSerde<FrameFaces> {
             }
             float[] embedding = r.floats("embedding", dim);
             byte[] thumb = r.bytes("thumbnail", MAX_THUMBNAIL_BYTES);
-            long track = version == VERSION ? r.i64("trackId") : Face.NO_TRACK;
+            long track = version >= VERSION_WITHOUT_MODEL ? r.i64("trackId") : Face.NO_TRACK;
             faces.add(construct("faces", () -> new Face(box, landmarks, score, embedding, thumb, track)));
         }
         r.end();
         return construct(
-                "faces", () -> new FrameFaces(camera, seq, capture, processed, fw, fh, faces, partition, offset));
+                "faces",
+                () -> new FrameFaces(
+                        camera,
+                        seq,
+                        capture,
+                        processed,
+                        fw,
+                        fh,
+                        faces,
+                        partition,
+                        offset,
+                        model.isEmpty() ? null : model));
     }
 }

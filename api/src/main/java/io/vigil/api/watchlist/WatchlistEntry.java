@@ -3,6 +3,7 @@ package io.vigil.api.watchlist;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vigil.api.Ids;
 import io.vigil.api.Text;
+import io.vigil.api.face.EmbedderModel;
 
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param threshold   this person's cosine threshold, or null for the matcher's global one
  * @param metadata    free-form operator data, carried into alerts' consumers by id lookup only
  * @param enrolledAtMs when enrolled, epoch milliseconds
+ * @param model       the {@link EmbedderModel} identity of the embedder that made the embeddings; null in entries
+ *                    from before it was recorded, which stand for {@link EmbedderModel#BUNDLED}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WatchlistEntry(
@@ -25,7 +28,8 @@ public record WatchlistEntry(
         List<float[]> embeddings,
         Double threshold,
         Map<String, String> metadata,
-        long enrolledAtMs) {
+        long enrolledAtMs,
+        String model) {
     /** Most embeddings one person may have. */
     public static final int MAX_EMBEDDINGS = 64;
     /** Largest embedding dimension accepted. */
@@ -35,8 +39,25 @@ public record WatchlistEntry(
 
     private static final int MAX_METADATA = 32;
 
+    /** An entry that does not name its embedder (taken as the bundled one). */
+    public WatchlistEntry(
+            String personId,
+            String displayName,
+            List<float[]> embeddings,
+            Double threshold,
+            Map<String, String> metadata,
+            long enrolledAtMs) {
+        this(personId, displayName, embeddings, threshold, metadata, enrolledAtMs, null);
+    }
+
     public WatchlistEntry {
         Ids.require("person id", personId);
+        if (model != null) {
+            String p = EmbedderModel.problem("the model of person '" + personId + "'", model);
+            if (p != null) {
+                throw new IllegalArgumentException(p);
+            }
+        }
         if (displayName == null || displayName.isBlank()) {
             displayName = personId;
         }

@@ -14,6 +14,7 @@ import io.vigil.api.alert.Alert;
 import io.vigil.api.camera.CameraSpec;
 import io.vigil.api.camera.CameraState;
 import io.vigil.api.camera.CameraStatus;
+import io.vigil.api.face.EmbedderModel;
 import io.vigil.api.face.FaceBox;
 import io.vigil.api.watchlist.WatchlistEntry;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,21 @@ class JsonSerdeTest {
         assertThat(back.embeddings().get(1)).containsExactly(e.embeddings().get(1));
         assertThat(back.threshold()).isEqualTo(0.42);
         assertThat(back.metadata()).isEqualTo(Map.of("team", "red"));
+        assertThat(back.model()).isNull();
+        assertThat(new String(serde.encode(e), StandardCharsets.UTF_8)).doesNotContain("\"model\"");
+    }
+
+    @Test
+    void aWatchlistEntryNamesItsEmbedderAsADigest() {
+        JsonSerde<WatchlistEntry> serde = new JsonSerde<>(WatchlistEntry.class);
+        WatchlistEntry e = new WatchlistEntry(
+                "p-017", "Jane", List.of(Fixtures.unitVector(512, 1)), null, Map.of(), 7, EmbedderModel.BUNDLED);
+        assertThat(serde.decode(serde.encode(e)).model()).isEqualTo(EmbedderModel.BUNDLED);
+        String json = new String(serde.encode(e), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> serde.decode(
+                        json.replace(EmbedderModel.BUNDLED, "arcface-r100").getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("64 lowercase hex");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.vigil.app.cli;
 
 import io.vigil.api.Ids;
+import io.vigil.api.face.EmbedderModel;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.app.UserException;
@@ -109,14 +110,17 @@ final class WatchlistCommand implements Runnable {
             }
             Settings s = kafka.settings();
             List<float[]> embeddings = new ArrayList<>();
+            String model;
             try (Enroller enroller = new Enroller(s.inference())) {
                 for (Path image : images) {
                     embeddings.add(enroller.embed(image, largest));
                 }
+                model = enroller.model();
             }
             WatchlistEntry entry;
             try {
-                entry = new WatchlistEntry(id, name, embeddings, threshold, meta(meta), System.currentTimeMillis());
+                entry = new WatchlistEntry(
+                        id, name, embeddings, threshold, meta(meta), System.currentTimeMillis(), model);
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage(), 2);
             }
@@ -229,22 +233,36 @@ final class WatchlistCommand implements Runnable {
                     topics.watchlist.valueSerde().deserializer(),
                     (k, e) -> spec.commandLine().getErr().printf("unreadable entry %s: %s%n", k, e.getMessage()),
                     Duration.ofSeconds(30));
-            out.printf("%-20s %-24s %6s %9s  %s%n", "ID", "NAME", "PHOTOS", "THRESHOLD", "ENROLLED");
+            String model = s.matcher().model();
+            out.printf("%-20s %-24s %6s %9s  %-15s  %s%n", "ID", "NAME", "PHOTOS", "THRESHOLD", "MODEL", "ENROLLED");
             people.values().stream()
                     .sorted(Comparator.comparing(WatchlistEntry::personId))
                     .forEach(e -> out.printf(
                             Locale.ROOT,
-                            "%-20s %-24s %6d %9s  %s%n",
+                            "%-20s %-24s %6d %9s  %-15s  %s%n",
                             e.personId(),
                             e.displayName(),
                             e.embeddings().size(),
                             e.threshold() == null ? "default" : String.format(Locale.ROOT, "%.2f", e.threshold()),
+                            EmbedderModel.effective(e.model()).substring(0, 15),
                             Instant.ofEpochMilli(e.enrolledAtMs())));
             out.printf("%d people%n", people.size());
             out.flush();
             long embeddings = people.values().stream()
                     .mapToLong(e -> e.embeddings().size())
                     .sum();
+            long otherModel = people.values().stream()
+                    .filter(e -> !EmbedderModel.effective(e.model()).equals(model))
+                    .count();
+            if (otherModel > 0) {
+                spec.commandLine()
+                        .getErr()
+                        .printf(
+                                "warning: %d people were enrolled with another embedder than %s (VIGIL_MATCHER_MODEL);"
+                                        + " the matcher refuses them: enrol them again with the embedder inference"
+                                        + " runs%n",
+                                otherModel, model);
+            }
             String warning = s.matcher().falseAlarmWarning(embeddings);
             if (warning != null) {
                 spec.commandLine().getErr().println("warning: " + warning);

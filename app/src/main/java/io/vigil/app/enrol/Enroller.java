@@ -108,11 +108,16 @@ public final class Enroller implements AutoCloseable {
             problems.add(id + ": no usable photo, not enrolled");
             return Optional.empty();
         }
-        return Optional.of(
-                new WatchlistEntry(id, id.replace('_', ' '), embeddings, null, metadata, System.currentTimeMillis()));
+        return Optional.of(new WatchlistEntry(
+                id, id.replace('_', ' '), embeddings, null, metadata, System.currentTimeMillis(), model()));
     }
 
     /** An image file as a BGR image, or a user error naming the file and the problem. */
+    /** The identity of the embedder, which the entries made here record. */
+    public String model() {
+        return analyzer.embedderModel();
+    }
+
     public static Mat read(Path image) {
         try {
             return Images.decode(Files.readAllBytes(image));

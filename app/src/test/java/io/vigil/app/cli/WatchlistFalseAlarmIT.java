@@ -2,6 +2,7 @@ package io.vigil.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.api.face.EmbedderModel;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.app.pipeline.Pipeline;
 import io.vigil.app.pipeline.Settings;
@@ -20,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** {@code vigil watchlist ls} warns when the watchlist's size and threshold predict too many false alerts. */
+/**
+ * {@code vigil watchlist ls} warns when the watchlist's size and threshold predict too many false alerts, and when
+ * people were enrolled with another embedder than the matcher's.
+ */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class WatchlistFalseAlarmIT {
 
@@ -56,6 +60,35 @@ class WatchlistFalseAlarmIT {
                         .err())
                 .as("the threshold it named keeps it under")
                 .doesNotContain("warning");
+    }
+
+    @Test
+    void peopleEnrolledWithAnotherEmbedderAreShownAndWarnedAbout(EmbeddedKafka kafka, @TempDir Path dir)
+            throws Exception {
+        Settings s = Settings.load(new ConfigReader(
+                Map.of("VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "VIGIL_TOPIC_PREFIX", "mm.")));
+        Pipeline.setUpTopics(s, s.topics());
+        Path config = dir.resolve("vigil.properties");
+        Files.writeString(config, "VIGIL_TOPIC_PREFIX=mm.\n");
+        String other = "sha256:" + "5e".repeat(32);
+        SplittableRandom r = new SplittableRandom(7);
+        TopicWriter.write(
+                s,
+                s.topics().watchlist,
+                "p-old",
+                new WatchlistEntry("p-old", "Old", List.of(unit(r)), null, Map.of(), 1, other));
+        TopicWriter.write(
+                s,
+                s.topics().watchlist,
+                "p-new",
+                new WatchlistEntry("p-new", "New", List.of(unit(r)), null, Map.of(), 1, EmbedderModel.BUNDLED));
+
+        VigilCommandTest.Result ls = VigilCommandTest.run(
+                "watchlist", "ls", "--bootstrap", kafka.bootstrapServers(), "--config", config.toString());
+        assertThat(ls.out()).containsPattern("p-new .* sha256:87aacdfe ").containsPattern("p-old .* sha256:5e5e5e5e ");
+        assertThat(ls.err())
+                .contains("warning: 1 people were enrolled with another embedder than " + EmbedderModel.BUNDLED)
+                .contains("enrol them again");
     }
 
     private static void enrol(Settings s, int from, int people, int photos) {

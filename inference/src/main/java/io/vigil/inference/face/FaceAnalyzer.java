@@ -91,6 +91,11 @@ public final class FaceAnalyzer implements AutoCloseable {
         return embedderModel.device();
     }
 
+    /** The {@link io.vigil.api.face.EmbedderModel} identity of the embedder: what every embedding made here carries. */
+    public String embedderModel() {
+        return embedderModel.identity();
+    }
+
     /** Faces of each image, in the order of the images: every face found anywhere in them, untracked. */
     public List<List<Face>> analyze(List<Mat> images) {
         List<List<Detection>> found = detect(images, Collections.nCopies(images.size(), null));

@@ -25,11 +25,14 @@ public final class OnnxModel implements AutoCloseable {
     private final long[] sampleShape;
     private final List<String> outputs;
     private final Device device;
+    private final String identity;
 
     public OnnxModel(ModelSource source, SessionSettings settings) {
         this.name = source.name();
         this.env = OrtEnvironment.getEnvironment();
-        byte[] model = BatchRewriter.makeBatchDynamic(source.load()).model();
+        byte[] file = source.load();
+        this.identity = "sha256:" + ModelSource.sha256(file);
+        byte[] model = BatchRewriter.makeBatchDynamic(file).model();
         try {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setOptimizationLevel(settings.optimization());
@@ -56,6 +59,11 @@ public final class OnnxModel implements AutoCloseable {
         }
         run(new float[sampleSize()], 1); // warm-up: first run allocates and optimises
         LOG.debug("Loaded {} model: input {} {}, outputs {}", name, input, Arrays.toString(sampleShape), outputs);
+    }
+
+    /** {@code sha256:} and the SHA-256 of the model file as loaded (before its batch dimension is made dynamic). */
+    public String identity() {
+        return identity;
     }
 
     /** Floats per batch item of the input. */

@@ -412,7 +412,8 @@ public final class FrameBatcher implements RecordHandler {
                 f.height(),
                 faces,
                 p.record().partition(),
-                p.record().offset());
+                p.record().offset(),
+                analyzer.embedderModel());
         producer.send(
                 new ProducerRecord<>(
                         facesTopic, null, f.captureTimeMs(), p.record().key(), facesWriter.serialize(facesTopic, ff)),

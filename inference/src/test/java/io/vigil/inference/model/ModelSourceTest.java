@@ -3,6 +3,7 @@ package io.vigil.inference.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.api.face.EmbedderModel;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -14,6 +15,12 @@ class ModelSourceTest {
         assertThat(ModelSource.DETECTOR.load()).hasSize(1_217_758);
         assertThat(ModelSource.LANDMARKS.load()).hasSize(1_163_742);
         assertThat(ModelSource.EMBEDDER.load()).hasSize(4_884_269);
+    }
+
+    @Test
+    void theBundledEmbeddersIdentityIsTheOneTheWireContractNames() {
+        // entries and faces that name no model stand for this one: the two must never drift apart
+        assertThat("sha256:" + ModelSource.sha256(ModelSource.EMBEDDER.load())).isEqualTo(EmbedderModel.BUNDLED);
     }
 
     @Test

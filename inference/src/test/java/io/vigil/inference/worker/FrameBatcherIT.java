@@ -3,6 +3,7 @@ package io.vigil.inference.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.api.face.EmbedderModel;
 import io.vigil.api.face.Face;
 import io.vigil.api.face.FrameFaces;
 import io.vigil.api.frame.CaptureWindow;
@@ -107,6 +108,7 @@ class FrameBatcherIT {
 
     private static long onlyTrack(FrameFaces faces) {
         assertThat(faces.faces()).hasSize(1);
+        assertThat(faces.model()).as("the embedder that made the embedding").isEqualTo(EmbedderModel.BUNDLED);
         long id = faces.faces().get(0).trackId();
         assertThat(id).isNotEqualTo(Face.NO_TRACK);
         return id;

@@ -1,6 +1,7 @@
 package io.vigil.matcher.stream;
 
 import io.vigil.api.alert.Alert;
+import io.vigil.api.face.EmbedderModel;
 import io.vigil.api.face.Face;
 import io.vigil.api.face.FrameFaces;
 import io.vigil.api.frame.FrameRef;
@@ -104,6 +105,12 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
         String late = config.captureWindow().problem(frame.captureTimeMs(), context.currentSystemTimeMs());
         if (late != null) {
             return "invalid-capture-time: " + late;
+        }
+        String model = EmbedderModel.effective(frame.model());
+        if (!model.equals(config.model())) {
+            return "model-mismatch: the faces were embedded by " + model + ", the matcher compares "
+                    + config.model() + " (VIGIL_MATCHER_MODEL); set it to the embedder inference runs, and enrol"
+                    + " the watchlist again with it (vigil watchlist add or import)";
         }
         for (Face face : frame.faces()) {
             if (face.embedding().length != config.dimension()) {

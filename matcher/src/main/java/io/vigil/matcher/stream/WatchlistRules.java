@@ -1,5 +1,6 @@
 package io.vigil.matcher.stream;
 
+import io.vigil.api.face.EmbedderModel;
 import io.vigil.api.serde.WireFormatException;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.matcher.MatcherConfig;
@@ -10,7 +11,7 @@ import java.util.Locale;
 /**
  * What the matcher accepts on the watchlist, checked where it is read (from the topic and from the local store):
  * a readable entry (unit-length embeddings, see {@link WatchlistEntry}) under its own person id, with embeddings of the
- * model's dimension and a threshold no lower than the floor. Anything else could outrank every real person or match
+ * matcher's model and its dimension, and a threshold no lower than the floor. Anything else could outrank every real person or match
  * every face, so it is refused with a reason.
  */
 final class WatchlistRules {
@@ -46,6 +47,14 @@ final class WatchlistRules {
                     "person '" + personId + "' has " + e.dimension()
                             + "-dimensional embeddings, the model " + config.dimension()
                             + " (VIGIL_MATCHER_EMBEDDING_DIM); re-enrol with the model inference uses");
+        }
+        String model = EmbedderModel.effective(e.model());
+        if (!model.equals(config.model())) {
+            return refuse(
+                    "model-mismatch",
+                    "person '" + personId + "' was enrolled with embedder " + model + ", the matcher compares faces of "
+                            + config.model() + " (VIGIL_MATCHER_MODEL); embeddings of two models are not comparable:"
+                            + " enrol the person again (vigil watchlist add or import) with the embedder inference runs");
         }
         if (e.threshold() != null && e.threshold() < config.thresholdFloor()) {
             return refuse(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.api.alert.Alert;
+import io.vigil.api.face.EmbedderModel;
 import io.vigil.api.face.Face;
 import io.vigil.api.face.FaceBox;
 import io.vigil.api.face.FrameFaces;
@@ -262,6 +263,54 @@ class MatcherTopologyTest {
                 .isEqualTo(1);
         assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(2);
         assertThat(watchlistDeadLetters).containsExactly("invalid-watchlist");
+    }
+
+    private static final String OTHER_MODEL = "sha256:" + "0123456789abcdef".repeat(4);
+
+    @Test
+    void aPersonEnrolledWithAnotherEmbedderIsRefusedWithItsReason() {
+        float[] mary = Vectors.random(512, random);
+        watchlist.pipeInput(
+                "p-mary", new WatchlistEntry("p-mary", "Mary", List.of(mary), null, Map.of(), T0, OTHER_MODEL));
+        assertThat(watchlistDeadLetters).containsExactly("model-mismatch");
+        assertThat(registry.get("vigil.matcher.watchlist.size").gauge().value()).isEqualTo(2);
+        sight("gate", 1, T0, Vectors.withSimilarity(mary, 0.9, random));
+        assertThat(alerts.isEmpty()).isTrue();
+
+        // the same person enrolled again by the embedder in use (named, or older entries that name none)
+        watchlist.pipeInput(
+                "p-mary",
+                new WatchlistEntry("p-mary", "Mary", List.of(mary), null, Map.of(), T0, EmbedderModel.BUNDLED));
+        sight("gate", 2, T0, Vectors.withSimilarity(mary, 0.9, random));
+        assertThat(alerts.readValuesToList()).extracting(Alert::personId).containsExactly("p-mary");
+    }
+
+    @Test
+    void facesOfAnotherEmbedderGoToTheDeadLetterTopic() {
+        Face face = new Face(
+                new FaceBox(10, 20, 90, 120),
+                new float[10],
+                0.99f,
+                Vectors.withSimilarity(jane, 0.9, random),
+                new byte[] {(byte) 0xff, (byte) 0xd8});
+        faces.pipeInput(
+                "gate",
+                new FrameFacesSerde()
+                        .encode(new FrameFaces("gate", 1, T0, T0 + 50, 1280, 720, List.of(face), 0, 7, OTHER_MODEL)),
+                T0);
+        assertThat(alerts.isEmpty()).isTrue();
+        assertThat(dlq.readRecordsToList())
+                .extracting(r ->
+                        new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                .containsExactly("model-mismatch");
+
+        faces.pipeInput(
+                "gate",
+                new FrameFacesSerde()
+                        .encode(new FrameFaces(
+                                "gate", 2, T0, T0 + 50, 1280, 720, List.of(face), 0, 8, EmbedderModel.BUNDLED)),
+                T0);
+        assertThat(alerts.readValuesToList()).extracting(Alert::personId).containsExactly("p-jane");
     }
 
     @Test
