@@ -556,13 +556,17 @@ final class E2eBench implements Callable<Integer> {
             if (off != null && onBest != null) {
                 md.append(String.format(
                         Locale.ROOT,
-                        "%nCameras per core where the pipeline kept up: off %.1f (at %d cameras), on %.1f (at %d"
-                                + " cameras): **%.1fx**.%n",
+                        "%nCameras per core where the pipeline kept up: off %.1f (at %d camera%s), on %.1f (at %d"
+                                + " camera%s): **%.1fx**. Most cameras kept up with on this machine: off %d, on %d.%n",
                         off.camerasPerCore(),
                         off.cameras,
+                        off.cameras == 1 ? "" : "s",
                         onBest.camerasPerCore(),
                         onBest.cameras,
-                        onBest.camerasPerCore() / off.camerasPerCore()));
+                        onBest.cameras == 1 ? "" : "s",
+                        onBest.camerasPerCore() / off.camerasPerCore(),
+                        most(of, "off"),
+                        most(of, "on")));
             }
         }
         Files.writeString(out.resolve("e2e.md"), md);
@@ -576,6 +580,15 @@ final class E2eBench implements Callable<Integer> {
     }
 
     /** The step with the most cameras per core among those that kept up, or null. */
+    /** The largest camera count a mode kept up with. */
+    private static int most(List<Step> steps, String mode) {
+        return steps.stream()
+                .filter(s -> s.mode.equals(mode) && s.keptUp)
+                .mapToInt(s -> s.cameras)
+                .max()
+                .orElse(0);
+    }
+
     private static Step best(List<Step> steps, String mode) {
         return steps.stream()
                 .filter(s -> s.mode.equals(mode) && s.keptUp)
