@@ -23,10 +23,19 @@ public final class EmbedderModel {
     /** Why {@code id} is not a model identity, or null when it is. */
     public static String problem(String what, String id) {
         if (id == null || !FORM.matcher(id).matches()) {
-            return what + " must be 'sha256:' and 64 lowercase hex digits (the model file's SHA-256), not '"
-                    + (id == null ? "" : id.length() > 80 ? id.substring(0, 80) + "..." : id) + "'";
+            return what + " must be 'sha256:' and 64 lowercase hex digits (the model file's SHA-256), not '" + shown(id)
+                    + "'";
         }
         return null;
+    }
+
+    /** What a refusal may echo of a stranger's value: at most 80 characters, anything unusual as '?'. */
+    private static String shown(String id) {
+        if (id == null) {
+            return "";
+        }
+        String cut = id.length() > 80 ? id.substring(0, 80) + "..." : id;
+        return cut.replaceAll("[^A-Za-z0-9:._-]", "?");
     }
 
     /** {@code id}, when it is a model identity; else an {@link IllegalArgumentException} with the reason. */

@@ -53,10 +53,7 @@ public record WatchlistEntry(
     public WatchlistEntry {
         Ids.require("person id", personId);
         if (model != null) {
-            String p = EmbedderModel.problem("the model of person '" + personId + "'", model);
-            if (p != null) {
-                throw new IllegalArgumentException(p);
-            }
+            EmbedderModel.require("the model of person '" + personId + "'", model);
         }
         if (displayName == null || displayName.isBlank()) {
             displayName = personId;

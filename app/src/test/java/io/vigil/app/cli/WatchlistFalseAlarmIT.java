@@ -31,9 +31,7 @@ class WatchlistFalseAlarmIT {
     @Test
     void aLargeWatchlistAtALowThresholdIsWarnedAboutAndTheFixIsNamed(EmbeddedKafka kafka, @TempDir Path dir)
             throws Exception {
-        Settings s = Settings.load(new ConfigReader(
-                Map.of("VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "VIGIL_TOPIC_PREFIX", "fa.")));
-        Pipeline.setUpTopics(s, s.topics());
+        Settings s = withTopics(kafka, "fa.");
         String bootstrap = kafka.bootstrapServers();
         Path config = dir.resolve("vigil.properties");
         Files.writeString(config, "VIGIL_TOPIC_PREFIX=fa.\n");
@@ -65,9 +63,7 @@ class WatchlistFalseAlarmIT {
     @Test
     void peopleEnrolledWithAnotherEmbedderAreShownAndWarnedAbout(EmbeddedKafka kafka, @TempDir Path dir)
             throws Exception {
-        Settings s = Settings.load(new ConfigReader(
-                Map.of("VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "VIGIL_TOPIC_PREFIX", "mm.")));
-        Pipeline.setUpTopics(s, s.topics());
+        Settings s = withTopics(kafka, "mm.");
         Path config = dir.resolve("vigil.properties");
         Files.writeString(config, "VIGIL_TOPIC_PREFIX=mm.\n");
         String other = "sha256:" + "5e".repeat(32);
@@ -89,6 +85,14 @@ class WatchlistFalseAlarmIT {
         assertThat(ls.err())
                 .contains("warning: 1 people were enrolled with another embedder than " + EmbedderModel.BUNDLED)
                 .contains("enrol them again");
+    }
+
+    /** Settings for the broker under {@code prefix}, its topics created. */
+    private static Settings withTopics(EmbeddedKafka kafka, String prefix) {
+        Settings s = Settings.load(new ConfigReader(
+                Map.of("VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "VIGIL_TOPIC_PREFIX", prefix)));
+        Pipeline.setUpTopics(s, s.topics());
+        return s;
     }
 
     private static void enrol(Settings s, int from, int people, int photos) {
