@@ -3,6 +3,7 @@ package io.vigil.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vigil.api.watchlist.EnrolmentPhotos;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.app.pipeline.Pipeline;
 import io.vigil.app.pipeline.Settings;
@@ -25,7 +26,8 @@ import java.util.UUID;
 
 /**
  * Erasure you can prove: after {@code watchlist rm} and the configured erasure lag, the removed person's embedding is
- * in no segment file of the watchlist topic on the broker's disk, and in no file of the matcher's state.
+ * in no segment file of the watchlist topic on the broker's disk, and in no file of the matcher's state; and their
+ * kept enrolment photo in no segment file of the enrolment photos topic.
  */
 class ErasureIT {
 
@@ -51,12 +53,23 @@ class ErasureIT {
                     settings.topics().watchlist.valueSerde().serializer().serialize("", person),
                     StandardCharsets.UTF_8);
             String trace = json.substring(json.indexOf("[[") + 2, json.indexOf("[[") + 40);
+            byte[] jpeg = new byte[300];
+            new Random(12).nextBytes(jpeg);
+            jpeg[0] = (byte) 0xff;
+            jpeg[1] = (byte) 0xd8;
+            EnrolmentPhotos photos = new EnrolmentPhotos("p-erased", List.of(jpeg), 1);
+            String photosJson = new String(
+                    settings.topics().enrolmentPhotos.valueSerde().serializer().serialize("", photos),
+                    StandardCharsets.UTF_8);
+            String photoTrace = photosJson.substring(photosJson.indexOf("[\"") + 40, photosJson.indexOf("[\"") + 80);
             Path topicDirs = kafka.dataDir().resolve("log");
             try (Pipeline matcher = Pipeline.start(settings, StageKind.MATCHER, false)) {
                 MatcherStage stage = (MatcherStage) matcher.stages().get(0);
+                TopicWriter.write(settings, settings.topics().enrolmentPhotos, "p-erased", photos);
                 TopicWriter.write(settings, settings.topics().watchlist, "p-erased", person);
                 await().atMost(Duration.ofSeconds(30)).until(() -> stage.watchlistSize() == 1);
                 assertThat(filesContaining(topicDirs, trace)).isNotEmpty(); // it was on disk
+                assertThat(filesContaining(topicDirs, photoTrace)).isNotEmpty();
                 try (org.apache.kafka.clients.admin.Admin admin =
                         io.vigil.runtime.kafka.KafkaClients.admin(settings.common())) {
                     var r = new org.apache.kafka.common.config.ConfigResource(
@@ -71,17 +84,19 @@ class ErasureIT {
                 }
                 long removedAt = System.currentTimeMillis();
                 TopicWriter.write(settings, settings.topics().watchlist, "p-erased", null);
+                TopicWriter.write(settings, settings.topics().enrolmentPhotos, "p-erased", null); // as watchlist rm
                 await().atMost(Duration.ofSeconds(30)).until(() -> stage.watchlistSize() == 0);
                 // nobody else writes: the matcher's erasure tick is what lets the quiet partition be compacted
                 await().atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(500))
-                        .until(() -> filesContaining(topicDirs, trace).isEmpty());
+                        .until(() -> filesContaining(topicDirs, trace).isEmpty()
+                                && filesContaining(topicDirs, photoTrace).isEmpty());
                 long erasedAfter = System.currentTimeMillis() - removedAt;
                 assertThat(filesContaining(settings.matcher().stateDir(), trace))
                         .isEmpty();
                 assertThat(filesContaining(home, trace)).isEmpty();
                 System.out.printf(
-                        "erasure: the removed embedding left the broker's disk %.1f s after watchlist rm"
+                        "erasure: the removed embedding and photo left the broker's disk %.1f s after watchlist rm"
                                 + " (erasure lag 5 s)%n",
                         erasedAfter / 1000.0);
             }

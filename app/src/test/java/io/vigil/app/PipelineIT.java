@@ -49,6 +49,7 @@ class PipelineIT {
                                 "vigil.frames",
                                 "vigil.faces",
                                 "vigil.watchlist",
+                                "vigil.enrolment-photos",
                                 "vigil.alerts",
                                 "vigil.camera-status",
                                 "vigil.dlq");

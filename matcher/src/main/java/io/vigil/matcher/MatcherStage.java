@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 
@@ -64,7 +65,9 @@ public final class MatcherStage implements Stage {
         metrics = new MatcherMetrics(watchlist, config);
         metrics.bindTo(registry);
         erasure = new ErasureTicks(
-                dlqProducer, topics.watchlist.name(), common.topicPolicy().watchlistErasureLag());
+                dlqProducer,
+                List.of(topics.watchlist.name(), topics.enrolmentPhotos.name()),
+                common.topicPolicy().watchlistErasureLag());
         WatchlistDeadLetters watchlistDlq = new WatchlistDeadLetters() {
             @Override
             public void send(RecordMetadata where, byte[] key, byte[] value, String reason, String detail) {

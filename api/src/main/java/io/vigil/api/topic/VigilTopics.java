@@ -8,6 +8,7 @@ import io.vigil.api.frame.Frame;
 import io.vigil.api.serde.FrameFacesSerde;
 import io.vigil.api.serde.FrameSerde;
 import io.vigil.api.serde.JsonSerde;
+import io.vigil.api.watchlist.EnrolmentPhotos;
 import io.vigil.api.watchlist.WatchlistEntry;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -32,6 +33,7 @@ public final class VigilTopics {
     public final Topic<String, Frame> frames;
     public final Topic<String, FrameFaces> faces;
     public final Topic<String, WatchlistEntry> watchlist;
+    public final Topic<String, EnrolmentPhotos> enrolmentPhotos;
     public final Topic<String, Alert> alerts;
     public final Topic<byte[], byte[]> dlq;
     private final List<TopicSpec> specs;
@@ -55,6 +57,7 @@ public final class VigilTopics {
         frames = new Topic<>(prefix + "frames", keys, new FrameSerde());
         faces = new Topic<>(prefix + "faces", keys, new FrameFacesSerde());
         watchlist = new Topic<>(prefix + "watchlist", keys, new JsonSerde<>(WatchlistEntry.class));
+        enrolmentPhotos = new Topic<>(prefix + "enrolment-photos", keys, new JsonSerde<>(EnrolmentPhotos.class));
         alerts = new Topic<>(prefix + "alerts", keys, new JsonSerde<>(Alert.class));
         dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray());
         String isr = String.valueOf(policy.minInsyncReplicas());
@@ -93,6 +96,28 @@ public final class VigilTopics {
                                         // and the replaced segment files leave the disk a second later, not a minute
                                         TopicConfig.FILE_DELETE_DELAY_MS_CONFIG,
                                         "1000"))),
+                new TopicSpec(
+                        enrolmentPhotos.name(),
+                        3,
+                        configs(
+                                isr,
+                                Map.of(
+                                        // the latest photos per person, until removed or too old
+                                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                                        TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                                        TopicConfig.RETENTION_MS_CONFIG,
+                                        ms(policy.enrolmentPhotos()),
+                                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                                        "0",
+                                        // a removed person's photos are erased as promptly as their embeddings
+                                        TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
+                                        String.valueOf(erasure),
+                                        TopicConfig.SEGMENT_MS_CONFIG,
+                                        String.valueOf(erasure),
+                                        TopicConfig.FILE_DELETE_DELAY_MS_CONFIG,
+                                        "1000",
+                                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                        String.valueOf(FRAMES_MAX_MESSAGE_BYTES)))),
                 new TopicSpec(alerts.name(), 6, configs(isr, deleted(policy.alerts(), 0))),
                 new TopicSpec(dlq.name(), 3, configs(isr, deleted(policy.dlq(), FRAMES_MAX_MESSAGE_BYTES))));
     }

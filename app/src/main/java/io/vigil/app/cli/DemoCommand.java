@@ -118,10 +118,10 @@ final class DemoCommand implements Callable<Integer> {
         try (Enroller enroller = new Enroller(settings.inference())) {
             for (Path person : Enroller.people(dir)) {
                 List<String> problems = new ArrayList<>();
-                var entry = enroller.entry(person, true, Map.of("source", "demo"), problems);
+                var enrolment = enroller.entry(person, true, Map.of("source", "demo"), problems);
                 problems.forEach(p -> System.err.println("demo: skipped " + p));
-                if (entry.isPresent()) {
-                    WatchlistCommand.publish(settings, entry.get().personId(), entry.get());
+                if (enrolment.isPresent()) {
+                    WatchlistCommand.publish(settings, enrolment.get());
                     n++;
                 }
             }

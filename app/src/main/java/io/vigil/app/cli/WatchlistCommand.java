@@ -3,6 +3,7 @@ package io.vigil.app.cli;
 import io.vigil.api.Ids;
 import io.vigil.api.face.EmbedderModel;
 import io.vigil.api.topic.VigilTopics;
+import io.vigil.api.watchlist.EnrolmentPhotos;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.app.UserException;
 import io.vigil.app.enrol.Enroller;
@@ -38,6 +39,7 @@ import java.util.concurrent.Callable;
             WatchlistCommand.Import.class,
             WatchlistCommand.Remove.class,
             WatchlistCommand.List_.class,
+            WatchlistCommand.Reenrol.class,
             CommandLine.HelpCommand.class
         })
 final class WatchlistCommand implements Runnable {
@@ -51,6 +53,12 @@ final class WatchlistCommand implements Runnable {
 
     static void publish(Settings s, String personId, WatchlistEntry entry) {
         TopicWriter.write(s, s.topics().watchlist, personId, entry);
+    }
+
+    /** The photos first, so that an entry on the watchlist always has its photos kept. */
+    static void publish(Settings s, Enroller.Enrolment e) {
+        TopicWriter.write(s, s.topics().enrolmentPhotos, e.photos().personId(), e.photos());
+        publish(s, e.entry().personId(), e.entry());
     }
 
     static Map<String, String> meta(List<String> pairs) {
@@ -109,25 +117,25 @@ final class WatchlistCommand implements Runnable {
                 throw new UserException(problem, 2);
             }
             Settings s = kafka.settings();
-            List<float[]> embeddings = new ArrayList<>();
-            String model;
+            Enroller.Enrolment enrolment;
             try (Enroller enroller = new Enroller(s.inference())) {
+                List<Enroller.Enrolled> enrolled = new ArrayList<>();
                 for (Path image : images) {
-                    embeddings.add(enroller.embed(image, largest));
+                    enrolled.add(enroller.enrol(image, largest));
                 }
-                model = enroller.model();
+                try {
+                    enrolment = enroller.enrolment(id, name, threshold, meta(meta), enrolled);
+                } catch (IllegalArgumentException e) {
+                    throw new UserException(e.getMessage(), 2);
+                }
             }
-            WatchlistEntry entry;
-            try {
-                entry = new WatchlistEntry(
-                        id, name, embeddings, threshold, meta(meta), System.currentTimeMillis(), model);
-            } catch (IllegalArgumentException e) {
-                throw new UserException(e.getMessage(), 2);
-            }
-            publish(s, id, entry);
+            WatchlistEntry entry = enrolment.entry();
+            publish(s, enrolment);
             spec.commandLine()
                     .getOut()
-                    .printf("enrolled %s (%s) from %d photo(s)%n", id, entry.displayName(), embeddings.size());
+                    .printf(
+                            "enrolled %s (%s) from %d photo(s)%n",
+                            id, entry.displayName(), entry.embeddings().size());
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -164,9 +172,9 @@ final class WatchlistCommand implements Runnable {
             try (Enroller enroller = new Enroller(s.inference())) {
                 for (int i = 0; i < people.size(); i++) {
                     progress(err, i, people.size(), people.get(i).getFileName().toString());
-                    var entry = enroller.entry(people.get(i), largest, Map.of(), failures);
-                    if (entry.isPresent()) {
-                        publish(s, entry.get().personId(), entry.get());
+                    var enrolment = enroller.entry(people.get(i), largest, Map.of(), failures);
+                    if (enrolment.isPresent()) {
+                        publish(s, enrolment.get());
                         enrolled++;
                     }
                 }
@@ -193,7 +201,7 @@ final class WatchlistCommand implements Runnable {
     @Command(
             name = "rm",
             mixinStandardHelpOptions = true,
-            description = "Removes a person (a tombstone: every matcher drops them).")
+            description = "Removes a person and their kept enrolment photos (tombstones: every matcher drops them).")
     static final class Remove implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
@@ -208,6 +216,7 @@ final class WatchlistCommand implements Runnable {
         public Integer call() {
             Settings s = kafka.settings();
             publish(s, id, null);
+            TopicWriter.write(s, s.topics().enrolmentPhotos, id, null);
             spec.commandLine().getOut().printf("removed %s%n", id);
             spec.commandLine().getOut().flush();
             return 0;
@@ -268,6 +277,93 @@ final class WatchlistCommand implements Runnable {
                 spec.commandLine().getErr().println("warning: " + warning);
             }
             return 0;
+        }
+    }
+
+    @Command(
+            name = "reenrol",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Embeds people again from their kept enrolment photos with the embedder configured here (after a",
+                "model change): by default those enrolled with another embedder, with --all everyone. Name,",
+                "threshold and metadata are kept. Prints who could not be, and why."
+            })
+    static final class Reenrol implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+
+        @Option(names = "--all", description = "also people already enrolled with this embedder")
+        boolean all;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Settings s = kafka.settings();
+            VigilTopics topics = s.topics();
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Map<String, Object> common = KafkaClients.common(s.common(), "vigil-cli");
+            Map<String, WatchlistEntry> people = CompactedTopicReader.read(
+                    common,
+                    topics.watchlist.name(),
+                    topics.watchlist.valueSerde().deserializer(),
+                    (k, e) -> err.printf("unreadable entry %s: %s%n", k, e.getMessage()),
+                    Duration.ofSeconds(30));
+            Map<String, EnrolmentPhotos> kept = CompactedTopicReader.read(
+                    common,
+                    topics.enrolmentPhotos.name(),
+                    topics.enrolmentPhotos.valueSerde().deserializer(),
+                    (k, e) -> err.printf("unreadable photos of %s: %s%n", k, e.getMessage()),
+                    Duration.ofSeconds(30));
+            List<String> problems = new ArrayList<>();
+            int done = 0;
+            int due = 0;
+            try (Enroller enroller = new Enroller(s.inference())) {
+                String model = enroller.model();
+                for (WatchlistEntry e : people.values().stream()
+                        .sorted(Comparator.comparing(WatchlistEntry::personId))
+                        .toList()) {
+                    if (!all && EmbedderModel.effective(e.model()).equals(model)) {
+                        continue;
+                    }
+                    due++;
+                    EnrolmentPhotos photos = kept.get(e.personId());
+                    if (photos == null) {
+                        problems.add(e.personId() + ": no enrolment photos kept (enrolled before they were, or"
+                                + " older than VIGIL_RETENTION_ENROLMENT_PHOTOS); enrol again with watchlist add");
+                        continue;
+                    }
+                    List<Enroller.Enrolled> enrolled = new ArrayList<>();
+                    for (int i = 0; i < photos.photos().size(); i++) {
+                        byte[] photo = photos.photos().get(i);
+                        try {
+                            enrolled.add(new Enroller.Enrolled(
+                                    enroller.embedKept(photo, e.personId() + " photo " + (i + 1)), photo));
+                        } catch (UserException ex) {
+                            problems.add(ex.getMessage());
+                        }
+                    }
+                    if (enrolled.isEmpty()) {
+                        problems.add(e.personId() + ": no kept photo has a usable face; enrol again with watchlist"
+                                + " add");
+                        continue;
+                    }
+                    publish(
+                            s,
+                            enroller.enrolment(e.personId(), e.displayName(), e.threshold(), e.metadata(), enrolled));
+                    out.printf("re-enrolled %s from %d photo(s)%n", e.personId(), enrolled.size());
+                    done++;
+                }
+                out.printf("re-enrolled %d of %d people with %s%n", done, due, model);
+            }
+            if (!problems.isEmpty()) {
+                out.printf("%d problem(s):%n", problems.size());
+                problems.forEach(p -> out.println("  " + p));
+            }
+            out.flush();
+            return done == due ? 0 : 1;
         }
     }
 }

@@ -2,6 +2,8 @@ package io.vigil.app.enrol;
 
 import io.vigil.api.Ids;
 import io.vigil.api.face.Face;
+import io.vigil.api.face.FaceBox;
+import io.vigil.api.watchlist.EnrolmentPhotos;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.app.UserException;
 import io.vigil.inference.InferenceConfig;
@@ -36,30 +38,87 @@ public final class Enroller implements AutoCloseable {
         });
     }
 
+    /**
+     * One enrolled photo: the face's embedding, and the face with a margin around it as a small JPEG, kept so that
+     * the person can be embedded again when the embedder changes.
+     */
+    public record Enrolled(float[] embedding, byte[] photo) {}
+
+    /** Longest side of a kept photo: the face fills about half of it. */
+    static final int KEPT_SIDE = 400;
+
+    /** The one face in {@code image} (with {@code largest}, the largest of several): its embedding and photo. */
+    public Enrolled enrol(Path image, boolean largest) {
+        try (Mat m = read(image)) {
+            Face face = face(m, image.toString(), largest);
+            return new Enrolled(face.embedding(), keep(m, face.box()));
+        }
+    }
+
     /** The embedding of the one face in {@code image}; with {@code largest}, of the largest of several. */
     public float[] embed(Path image, boolean largest) {
+        try (Mat m = read(image)) {
+            return face(m, image.toString(), largest).embedding();
+        }
+    }
+
+    /** The embedding of the largest face in a kept photo, by the embedder in use; {@code what} names it in errors. */
+    public float[] embedKept(byte[] photo, String what) {
+        Mat m;
+        try {
+            m = Images.decode(photo);
+        } catch (CorruptImageException e) {
+            throw new UserException(what + " is not an image OpenCV can read: " + e.getMessage());
+        }
+        try (m) {
+            return face(m, what, true).embedding();
+        }
+    }
+
+    private Face face(Mat image, String what, boolean largest) {
         rejections.clear();
-        List<Face> faces = analyzer.analyze(List.of(read(image))).get(0);
+        List<Face> faces = analyzer.analyze(List.of(image)).get(0);
         if (faces.isEmpty()) {
             if (rejections.contains(FaceAnalyzer.TOO_SMALL)) {
-                throw new UserException(image + ": the face is too small (under "
+                throw new UserException(what + ": the face is too small (under "
                         + config.quality().minFaceSize()
                         + " px); use a closer photo, or lower VIGIL_INFERENCE_MIN_FACE");
             }
             if (!rejections.isEmpty()) {
-                throw new UserException(image + ": no usable face (rejected as " + String.join(", ", rejections)
+                throw new UserException(what + ": no usable face (rejected as " + String.join(", ", rejections)
                         + "); use a sharp, frontal photo");
             }
-            throw new UserException(image + ": no face found; use a photo where the face is clearly visible");
+            throw new UserException(what + ": no face found; use a photo where the face is clearly visible");
         }
         if (faces.size() > 1 && !largest) {
-            throw new UserException(image + ": " + faces.size() + " faces found; crop the photo to one person,"
+            throw new UserException(what + ": " + faces.size() + " faces found; crop the photo to one person,"
                     + " or pass --largest to enrol the largest face");
         }
         return faces.stream()
                 .max(Comparator.comparingDouble(f -> f.box().area()))
-                .orElseThrow()
-                .embedding();
+                .orElseThrow();
+    }
+
+    /** The face with its own size of margin on every side (clipped to the image), at most 400 pixels a side. */
+    static byte[] keep(Mat image, FaceBox box) {
+        float side = 2 * Math.max(box.width(), box.height());
+        float cx = (box.x1() + box.x2()) / 2;
+        float cy = (box.y1() + box.y2()) / 2;
+        try (Mat crop = Images.crop(
+                image,
+                Math.round(cx - side / 2),
+                Math.round(cy - side / 2),
+                Math.round(cx + side / 2),
+                Math.round(cy + side / 2))) {
+            double scale = Math.min(1.0, (double) KEPT_SIDE / Math.max(crop.cols(), crop.rows()));
+            if (scale >= 1.0) {
+                return Images.encodeJpeg(crop, 90);
+            }
+            try (Mat small = Images.resized(crop, Math.max(1, (int) Math.round(crop.cols() * scale)), Math.max(1, (int)
+                    Math.round(crop.rows() * scale)))) {
+                return Images.encodeJpeg(small, 90);
+            }
+        }
     }
 
     /** The embeddings of every usable face in {@code image} (none when there is none). */
@@ -84,40 +143,58 @@ public final class Enroller implements AutoCloseable {
      * The watchlist entry of one person's folder (id = folder name, display name with '_' as spaces), from every
      * photo that has one usable face; empty, with the reasons added to {@code problems}, when there is none.
      */
-    public Optional<WatchlistEntry> entry(
-            Path person, boolean largest, Map<String, String> metadata, List<String> problems) throws IOException {
+    public Optional<Enrolment> entry(Path person, boolean largest, Map<String, String> metadata, List<String> problems)
+            throws IOException {
         String id = person.getFileName().toString();
         String idProblem = Ids.problem("person id", id);
         if (idProblem != null) {
             problems.add(id + ": " + idProblem + " (rename the folder)");
             return Optional.empty();
         }
-        List<float[]> embeddings = new ArrayList<>();
+        List<Enrolled> enrolled = new ArrayList<>();
         List<Path> photos;
         try (Stream<Path> l = Files.list(person)) {
             photos = l.filter(Files::isRegularFile).sorted().toList();
         }
         for (Path photo : photos) {
             try {
-                embeddings.add(embed(photo, largest));
+                enrolled.add(enrol(photo, largest));
             } catch (UserException e) {
                 problems.add(e.getMessage());
             }
         }
-        if (embeddings.isEmpty()) {
+        if (enrolled.isEmpty()) {
             problems.add(id + ": no usable photo, not enrolled");
             return Optional.empty();
         }
-        return Optional.of(new WatchlistEntry(
-                id, id.replace('_', ' '), embeddings, null, metadata, System.currentTimeMillis(), model()));
+        return Optional.of(enrolment(id, id.replace('_', ' '), null, metadata, enrolled));
     }
 
-    /** An image file as a BGR image, or a user error naming the file and the problem. */
+    /** What enrolling a person writes: their watchlist entry, and the photos it was made from. */
+    public record Enrolment(WatchlistEntry entry, EnrolmentPhotos photos) {}
+
+    /** The entry and kept photos of a person enrolled from {@code enrolled}, by this embedder, now. */
+    public Enrolment enrolment(
+            String id, String name, Double threshold, Map<String, String> metadata, List<Enrolled> enrolled) {
+        long now = System.currentTimeMillis();
+        return new Enrolment(
+                new WatchlistEntry(
+                        id,
+                        name,
+                        enrolled.stream().map(Enrolled::embedding).toList(),
+                        threshold,
+                        metadata,
+                        now,
+                        model()),
+                new EnrolmentPhotos(id, enrolled.stream().map(Enrolled::photo).toList(), now));
+    }
+
     /** The identity of the embedder, which the entries made here record. */
     public String model() {
         return analyzer.embedderModel();
     }
 
+    /** An image file as a BGR image, or a user error naming the file and the problem. */
     public static Mat read(Path image) {
         try {
             return Images.decode(Files.readAllBytes(image));

@@ -63,6 +63,8 @@ public final class AccessControl {
                 topic(out, principal, t.faces.name(), AclOperation.READ, AclOperation.DESCRIBE);
                 // write: after a removal it appends an erasure tick, so the removed person is compacted away in time
                 topic(out, principal, t.watchlist.name(), AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
+                // write only: the same erasure tick on the enrolment photos (it never reads them)
+                topic(out, principal, t.enrolmentPhotos.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
                 topic(out, principal, t.alerts.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
                 topic(out, principal, t.dlq.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
                 group(out, principal, app);
@@ -88,6 +90,13 @@ public final class AccessControl {
             case OPERATOR -> {
                 topic(out, principal, t.cameras.name(), AclOperation.WRITE, AclOperation.READ, AclOperation.DESCRIBE);
                 topic(out, principal, t.watchlist.name(), AclOperation.WRITE, AclOperation.READ, AclOperation.DESCRIBE);
+                topic(
+                        out,
+                        principal,
+                        t.enrolmentPhotos.name(),
+                        AclOperation.WRITE,
+                        AclOperation.READ,
+                        AclOperation.DESCRIBE);
                 topic(out, principal, t.cameraStatus.name(), AclOperation.READ, AclOperation.DESCRIBE);
                 topic(out, principal, t.alerts.name(), AclOperation.READ, AclOperation.DESCRIBE);
             }

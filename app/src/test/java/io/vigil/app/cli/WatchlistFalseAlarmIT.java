@@ -111,7 +111,8 @@ class WatchlistFalseAlarmIT {
         }
     }
 
-    private static float[] unit(SplittableRandom r) {
+    /** A random 512-d unit vector. */
+    static float[] unit(SplittableRandom r) {
         float[] v = new float[512];
         double n = 0;
         for (int i = 0; i < v.length; i++) {

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * compacts only rolled segments: on a quiet partition a tombstone would wait in the active segment, and the removed
  * person's record before it would stay, for as long as nobody writes there. So, once the lag has passed after a
  * removal, the matcher appends a tick (a tombstone of a reserved key, which is not a person) to that partition: the
- * segment with the removal rolls, and the cleaner drops the removed person's records.
+ * segment with the removal rolls, and the cleaner drops the removed person's records. The enrolment photos topic,
+ * keyed and partitioned alike, gets the same tick on the same partition, so the person's photos go with them.
  */
 public final class ErasureTicks implements AutoCloseable {
     /** Keys starting with this are ticks, never people (person ids cannot start with '~'). */
@@ -25,7 +27,7 @@ public final class ErasureTicks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ErasureTicks.class);
     private static final byte[] KEY = (KEY_PREFIX + "erasure-tick").getBytes(StandardCharsets.UTF_8);
     private final Producer<byte[], byte[]> producer;
-    private final String topic;
+    private final List<String> topics;
     private final Duration lag;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "watchlist-erasure");
@@ -33,9 +35,10 @@ public final class ErasureTicks implements AutoCloseable {
         return t;
     });
 
-    public ErasureTicks(Producer<byte[], byte[]> producer, String topic, Duration lag) {
+    /** Ticks on {@code topics}: compacted topics keyed by person id with the same partition count. */
+    public ErasureTicks(Producer<byte[], byte[]> producer, List<String> topics, Duration lag) {
         this.producer = producer;
-        this.topic = topic;
+        this.topics = List.copyOf(topics);
         this.lag = lag;
     }
 
@@ -45,11 +48,13 @@ public final class ErasureTicks implements AutoCloseable {
     }
 
     private void tick(int partition) {
-        producer.send(new ProducerRecord<>(topic, partition, KEY, null), (meta, error) -> {
-            if (error != null) {
-                LOG.warn("Could not append the erasure tick to {}-{}: {}", topic, partition, error.toString());
-            }
-        });
+        for (String topic : topics) {
+            producer.send(new ProducerRecord<>(topic, partition, KEY, null), (meta, error) -> {
+                if (error != null) {
+                    LOG.warn("Could not append the erasure tick to {}-{}: {}", topic, partition, error.toString());
+                }
+            });
+        }
     }
 
     @Override

@@ -130,6 +130,11 @@ public record CommonConfig(
                 r.duration("VIGIL_RETENTION_DLQ", d.dlq(), Duration.ofMinutes(1), year),
                 r.duration("VIGIL_RETENTION_CAMERA_STATUS", d.cameraStatus(), Duration.ofMinutes(1), year),
                 r.duration(
+                        "VIGIL_RETENTION_ENROLMENT_PHOTOS",
+                        d.enrolmentPhotos(),
+                        Duration.ofHours(1),
+                        Duration.ofDays(3650)),
+                r.duration(
                         "VIGIL_WATCHLIST_ERASURE_LAG",
                         d.watchlistErasureLag(),
                         Duration.ofSeconds(1),
