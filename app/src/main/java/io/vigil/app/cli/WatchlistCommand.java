@@ -268,8 +268,8 @@ final class WatchlistCommand implements Runnable {
                         .getErr()
                         .printf(
                                 "warning: %d people were enrolled with another embedder than %s (VIGIL_MATCHER_MODEL);"
-                                        + " the matcher refuses them: enrol them again with the embedder inference"
-                                        + " runs%n",
+                                        + " the matcher refuses them: embed them again with the embedder inference"
+                                        + " runs (vigil watchlist reenrol)%n",
                                 otherModel, model);
             }
             String warning = s.matcher().falseAlarmWarning(embeddings);

@@ -84,7 +84,8 @@ class WatchlistFalseAlarmIT {
         assertThat(ls.out()).containsPattern("p-new .* sha256:87aacdfe ").containsPattern("p-old .* sha256:5e5e5e5e ");
         assertThat(ls.err())
                 .contains("warning: 1 people were enrolled with another embedder than " + EmbedderModel.BUNDLED)
-                .contains("enrol them again");
+                .contains("embed them again")
+                .contains("vigil watchlist reenrol");
     }
 
     /** Settings for the broker under {@code prefix}, its topics created. */

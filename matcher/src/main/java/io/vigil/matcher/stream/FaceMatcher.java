@@ -110,7 +110,7 @@ final class FaceMatcher implements Processor<String, byte[], Object, Object> {
         if (!model.equals(config.model())) {
             return "model-mismatch: the faces were embedded by " + model + ", the matcher compares "
                     + config.model() + " (VIGIL_MATCHER_MODEL); set it to the embedder inference runs, and enrol"
-                    + " the watchlist again with it (vigil watchlist add or import)";
+                    + " the watchlist again with it (vigil watchlist reenrol)";
         }
         for (Face face : frame.faces()) {
             if (face.embedding().length != config.dimension()) {

@@ -54,7 +54,7 @@ final class WatchlistRules {
                     "model-mismatch",
                     "person '" + personId + "' was enrolled with embedder " + model + ", the matcher compares faces of "
                             + config.model() + " (VIGIL_MATCHER_MODEL); embeddings of two models are not comparable:"
-                            + " enrol the person again (vigil watchlist add or import) with the embedder inference runs");
+                            + " embed the person again with the embedder inference runs (vigil watchlist reenrol)");
         }
         if (e.threshold() != null && e.threshold() < config.thresholdFloor()) {
             return refuse(
