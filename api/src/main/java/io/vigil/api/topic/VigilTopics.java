@@ -79,47 +79,41 @@ public final class VigilTopics {
                 new TopicSpec(
                         watchlist.name(),
                         3,
-                        configs(
-                                isr,
-                                Map.of(
-                                        TopicConfig.CLEANUP_POLICY_CONFIG,
-                                        TopicConfig.CLEANUP_POLICY_COMPACT,
-                                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
-                                        "0",
-                                        // a removed person's embedding is compacted away within this lag: the active
-                                        // segment rolls
-                                        // at least this often, and the cleaner takes a segment at the latest this old
-                                        TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
-                                        String.valueOf(erasure),
-                                        TopicConfig.SEGMENT_MS_CONFIG,
-                                        String.valueOf(erasure),
-                                        // and the replaced segment files leave the disk a second later, not a minute
-                                        TopicConfig.FILE_DELETE_DELAY_MS_CONFIG,
-                                        "1000"))),
+                        configs(isr, erasable(erasure, Map.of(CLEANUP, TopicConfig.CLEANUP_POLICY_COMPACT)))),
                 new TopicSpec(
                         enrolmentPhotos.name(),
                         3,
                         configs(
                                 isr,
-                                Map.of(
-                                        // the latest photos per person, until removed or too old
-                                        TopicConfig.CLEANUP_POLICY_CONFIG,
-                                        TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
-                                        TopicConfig.RETENTION_MS_CONFIG,
-                                        ms(policy.enrolmentPhotos()),
-                                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
-                                        "0",
-                                        // a removed person's photos are erased as promptly as their embeddings
-                                        TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
-                                        String.valueOf(erasure),
-                                        TopicConfig.SEGMENT_MS_CONFIG,
-                                        String.valueOf(erasure),
-                                        TopicConfig.FILE_DELETE_DELAY_MS_CONFIG,
-                                        "1000",
-                                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                        String.valueOf(FRAMES_MAX_MESSAGE_BYTES)))),
+                                erasable(
+                                        erasure,
+                                        Map.of(
+                                                // the latest photos per person, until removed or too old
+                                                CLEANUP,
+                                                TopicConfig.CLEANUP_POLICY_COMPACT + ","
+                                                        + TopicConfig.CLEANUP_POLICY_DELETE,
+                                                TopicConfig.RETENTION_MS_CONFIG,
+                                                ms(policy.enrolmentPhotos()),
+                                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                                String.valueOf(FRAMES_MAX_MESSAGE_BYTES))))),
                 new TopicSpec(alerts.name(), 6, configs(isr, deleted(policy.alerts(), 0))),
                 new TopicSpec(dlq.name(), 3, configs(isr, deleted(policy.dlq(), FRAMES_MAX_MESSAGE_BYTES))));
+    }
+
+    private static final String CLEANUP = TopicConfig.CLEANUP_POLICY_CONFIG;
+
+    /**
+     * {@code own} plus what erases a removed person within {@code erasureMs}: a tombstoned key's records are
+     * compacted away within this lag (the active segment rolls at least this often, and the cleaner takes a segment
+     * at the latest this old), and the replaced segment files leave the disk a second later, not a minute.
+     */
+    private static Map<String, String> erasable(long erasureMs, Map<String, String> own) {
+        Map<String, String> m = new java.util.TreeMap<>(own);
+        m.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0");
+        m.put(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, String.valueOf(erasureMs));
+        m.put(TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(erasureMs));
+        m.put(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "1000");
+        return m;
     }
 
     private static Map<String, String> configs(String minInsync, Map<String, String> own) {

@@ -7,15 +7,12 @@ import io.vigil.api.topic.VigilTopics;
 import io.vigil.app.UserException;
 import io.vigil.app.pipeline.Settings;
 import io.vigil.app.pipeline.TopicWriter;
-import io.vigil.runtime.kafka.CompactedTopicReader;
-import io.vigil.runtime.kafka.KafkaClients;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -160,20 +157,9 @@ final class CameraCommand implements Runnable {
         public Integer call() {
             Settings s = kafka.settings();
             VigilTopics topics = s.topics();
-            Map<String, Object> client = KafkaClients.common(s.common(), "vigil-cli");
             PrintWriter err = spec.commandLine().getErr();
-            Map<String, CameraSpec> cameras = CompactedTopicReader.read(
-                    client,
-                    topics.cameras.name(),
-                    topics.cameras.valueSerde().deserializer(),
-                    (k, e) -> err.printf("unreadable camera %s: %s%n", k, e.getMessage()),
-                    Duration.ofSeconds(30));
-            Map<String, CameraStatus> status = CompactedTopicReader.read(
-                    client,
-                    topics.cameraStatus.name(),
-                    topics.cameraStatus.valueSerde().deserializer(),
-                    (k, e) -> {},
-                    Duration.ofSeconds(30));
+            Map<String, CameraSpec> cameras = KafkaOptions.latest(s, topics.cameras, err, "camera");
+            Map<String, CameraStatus> status = KafkaOptions.latest(s, topics.cameraStatus, null, "status");
             PrintWriter out = spec.commandLine().getOut();
             long now = System.currentTimeMillis();
             out.printf(

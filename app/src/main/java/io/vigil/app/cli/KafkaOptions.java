@@ -2,14 +2,19 @@ package io.vigil.app.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.vigil.api.topic.Topic;
 import io.vigil.app.UserException;
 import io.vigil.app.pipeline.Settings;
+import io.vigil.runtime.kafka.CompactedTopicReader;
 import io.vigil.runtime.kafka.KafkaAccess;
+import io.vigil.runtime.kafka.KafkaClients;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /** The {@code --bootstrap} option shared by every command that talks to Kafka. */
 public final class KafkaOptions {
@@ -49,5 +54,22 @@ public final class KafkaOptions {
             throw new UserException(e.getMessage(), 1);
         }
         return s;
+    }
+
+    /**
+     * The latest value of every key of a compacted topic (tombstoned keys left out); a value that cannot be read is
+     * reported on {@code err} as "unreadable WHAT KEY: reason" and left out, or silently left out when err is null.
+     */
+    static <V> Map<String, V> latest(Settings s, Topic<String, V> topic, PrintWriter err, String what) {
+        return CompactedTopicReader.read(
+                KafkaClients.common(s.common(), "vigil-cli"),
+                topic.name(),
+                topic.valueSerde().deserializer(),
+                (k, e) -> {
+                    if (err != null) {
+                        err.printf("unreadable %s %s: %s%n", what, k, e.getMessage());
+                    }
+                },
+                Duration.ofSeconds(30));
     }
 }

@@ -9,8 +9,6 @@ import io.vigil.app.UserException;
 import io.vigil.app.enrol.Enroller;
 import io.vigil.app.pipeline.Settings;
 import io.vigil.app.pipeline.TopicWriter;
-import io.vigil.runtime.kafka.CompactedTopicReader;
-import io.vigil.runtime.kafka.KafkaClients;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +18,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -236,12 +233,8 @@ final class WatchlistCommand implements Runnable {
             Settings s = kafka.settings();
             VigilTopics topics = s.topics();
             PrintWriter out = spec.commandLine().getOut();
-            Map<String, WatchlistEntry> people = CompactedTopicReader.read(
-                    KafkaClients.common(s.common(), "vigil-cli"),
-                    topics.watchlist.name(),
-                    topics.watchlist.valueSerde().deserializer(),
-                    (k, e) -> spec.commandLine().getErr().printf("unreadable entry %s: %s%n", k, e.getMessage()),
-                    Duration.ofSeconds(30));
+            Map<String, WatchlistEntry> people =
+                    KafkaOptions.latest(s, topics.watchlist, spec.commandLine().getErr(), "entry");
             String model = s.matcher().model();
             out.printf("%-20s %-24s %6s %9s  %-15s  %s%n", "ID", "NAME", "PHOTOS", "THRESHOLD", "MODEL", "ENROLLED");
             people.values().stream()
@@ -304,19 +297,8 @@ final class WatchlistCommand implements Runnable {
             VigilTopics topics = s.topics();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Map<String, Object> common = KafkaClients.common(s.common(), "vigil-cli");
-            Map<String, WatchlistEntry> people = CompactedTopicReader.read(
-                    common,
-                    topics.watchlist.name(),
-                    topics.watchlist.valueSerde().deserializer(),
-                    (k, e) -> err.printf("unreadable entry %s: %s%n", k, e.getMessage()),
-                    Duration.ofSeconds(30));
-            Map<String, EnrolmentPhotos> kept = CompactedTopicReader.read(
-                    common,
-                    topics.enrolmentPhotos.name(),
-                    topics.enrolmentPhotos.valueSerde().deserializer(),
-                    (k, e) -> err.printf("unreadable photos of %s: %s%n", k, e.getMessage()),
-                    Duration.ofSeconds(30));
+            Map<String, WatchlistEntry> people = KafkaOptions.latest(s, topics.watchlist, err, "entry");
+            Map<String, EnrolmentPhotos> kept = KafkaOptions.latest(s, topics.enrolmentPhotos, err, "photos of");
             List<String> problems = new ArrayList<>();
             int done = 0;
             int due = 0;
