@@ -10,6 +10,7 @@ import io.vigil.inference.InferenceConfig;
 import io.vigil.inference.face.CorruptImageException;
 import io.vigil.inference.face.FaceAnalyzer;
 import io.vigil.inference.face.Images;
+import io.vigil.inference.face.JpegHeader;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.io.IOException;
@@ -66,6 +67,14 @@ public final class Enroller implements AutoCloseable {
     public float[] embedKept(byte[] photo, String what) {
         Mat m;
         try {
+            // read from a topic: its header is checked before any pixel is decoded (a small file can claim a
+            // huge picture), and a kept photo is never larger than KEPT_SIDE a side
+            JpegHeader header = JpegHeader.read(photo);
+            if (header.width() > KEPT_SIDE || header.height() > KEPT_SIDE) {
+                throw new UserException(what + " claims " + header.width() + "x" + header.height()
+                        + " pixels; kept photos are at most " + KEPT_SIDE + " a side, so it was not written by"
+                        + " enrolment: enrol the person again with watchlist add");
+            }
             m = Images.decode(photo);
         } catch (CorruptImageException e) {
             throw new UserException(what + " is not an image OpenCV can read: " + e.getMessage());

@@ -101,12 +101,32 @@ class WatchlistReenrolIT {
                         1,
                         OTHER_MODEL));
 
+        // a "kept photo" that enrolment did not write: larger than any crop it keeps
+        byte[] large;
+        try (Mat big = new Mat(500, 500, org.bytedeco.opencv.global.opencv_core.CV_8UC3)) {
+            large = Images.encodeJpeg(big, 80);
+        }
+        TopicWriter.write(s, s.topics().enrolmentPhotos, "bob", new EnrolmentPhotos("bob", List.of(large), 1));
+        TopicWriter.write(
+                s,
+                s.topics().watchlist,
+                "bob",
+                new WatchlistEntry(
+                        "bob",
+                        "Bob",
+                        List.of(WatchlistFalseAlarmIT.unit(new SplittableRandom(7))),
+                        null,
+                        Map.of(),
+                        1,
+                        OTHER_MODEL));
+
         VigilCommandTest.Result reenrol = VigilCommandTest.run(concat(new String[] {"watchlist", "reenrol"}, cli));
-        assertThat(reenrol.exit()).as("Ada could not be re-enrolled").isEqualTo(1);
+        assertThat(reenrol.exit()).as("Ada and Bob could not be re-enrolled").isEqualTo(1);
         assertThat(reenrol.out())
                 .contains("re-enrolled grace from 1 photo(s)")
-                .contains("re-enrolled 1 of 2 people with " + EmbedderModel.BUNDLED)
-                .contains("ada: no enrolment photos kept");
+                .contains("re-enrolled 1 of 3 people with " + EmbedderModel.BUNDLED)
+                .contains("ada: no enrolment photos kept")
+                .contains("bob photo 1 claims 500x500 pixels");
 
         WatchlistEntry again = watchlist(s).get("grace");
         assertThat(again.model()).isEqualTo(EmbedderModel.BUNDLED);
