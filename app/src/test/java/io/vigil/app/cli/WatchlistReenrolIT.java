@@ -3,7 +3,6 @@ package io.vigil.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.api.face.EmbedderModel;
-import io.vigil.api.topic.VigilTopics;
 import io.vigil.api.watchlist.EnrolmentPhotos;
 import io.vigil.api.watchlist.WatchlistEntry;
 import io.vigil.app.demo.DemoAssets;
@@ -14,8 +13,6 @@ import io.vigil.broker.EmbeddedKafka;
 import io.vigil.broker.EmbeddedKafkaExtension;
 import io.vigil.inference.face.Images;
 import io.vigil.runtime.config.ConfigReader;
-import io.vigil.runtime.kafka.CompactedTopicReader;
-import io.vigil.runtime.kafka.KafkaClients;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -145,23 +141,11 @@ class WatchlistReenrolIT {
     }
 
     private static Map<String, WatchlistEntry> watchlist(Settings s) {
-        VigilTopics t = s.topics();
-        return CompactedTopicReader.read(
-                KafkaClients.common(s.common(), "test"),
-                t.watchlist.name(),
-                t.watchlist.valueSerde().deserializer(),
-                (k, e) -> {},
-                Duration.ofSeconds(30));
+        return KafkaOptions.latest(s, s.topics().watchlist, null, "entry");
     }
 
     private static Map<String, EnrolmentPhotos> photos(Settings s) {
-        VigilTopics t = s.topics();
-        return CompactedTopicReader.read(
-                KafkaClients.common(s.common(), "test"),
-                t.enrolmentPhotos.name(),
-                t.enrolmentPhotos.valueSerde().deserializer(),
-                (k, e) -> {},
-                Duration.ofSeconds(30));
+        return KafkaOptions.latest(s, s.topics().enrolmentPhotos, null, "photos of");
     }
 
     private static double cosine(float[] a, float[] b) {

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.vigil.api.face.EmbedderModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class OnnxModel implements AutoCloseable {
         this.name = source.name();
         this.env = OrtEnvironment.getEnvironment();
         byte[] file = source.load();
-        this.identity = "sha256:" + ModelSource.sha256(file);
+        this.identity = EmbedderModel.ofSha256(ModelSource.sha256(file));
         byte[] model = BatchRewriter.makeBatchDynamic(file).model();
         try {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -61,7 +62,7 @@ public final class OnnxModel implements AutoCloseable {
         LOG.debug("Loaded {} model: input {} {}, outputs {}", name, input, Arrays.toString(sampleShape), outputs);
     }
 
-    /** {@code sha256:} and the SHA-256 of the model file as loaded (before its batch dimension is made dynamic). */
+    /** The {@link EmbedderModel} identity of the model file as loaded (before its batch dimension is made dynamic). */
     public String identity() {
         return identity;
     }

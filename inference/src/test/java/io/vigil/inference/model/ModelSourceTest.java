@@ -20,7 +20,8 @@ class ModelSourceTest {
     @Test
     void theBundledEmbeddersIdentityIsTheOneTheWireContractNames() {
         // entries and faces that name no model stand for this one: the two must never drift apart
-        assertThat("sha256:" + ModelSource.sha256(ModelSource.EMBEDDER.load())).isEqualTo(EmbedderModel.BUNDLED);
+        assertThat(EmbedderModel.ofSha256(ModelSource.sha256(ModelSource.EMBEDDER.load())))
+                .isEqualTo(EmbedderModel.BUNDLED);
     }
 
     @Test
