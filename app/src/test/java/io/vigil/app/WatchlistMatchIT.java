@@ -57,7 +57,7 @@ class WatchlistMatchIT {
         }
         CommonConfig common = CommonConfig.from(new ConfigReader(Map.of())).withBootstrap(bootstrap);
         VigilTopics topics = new VigilTopics(common.topicPrefix());
-        Pipeline.setUpTopics(new Settings(common, null, null, null, null), topics);
+        Pipeline.setUpTopics(new Settings(common, null, null, null, null, null), topics);
 
         assertThat(VigilCommandTest.run("watchlist", "import", gallery.toString(), "--bootstrap", bootstrap)
                         .exit())

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param cameraStatus        how long a camera's last status is kept without an update
  * @param enrolmentPhotos     how long a person's enrolment photos are kept (for re-enrolment after a model change)
  *                            after they were enrolled; removing the person erases them sooner
+ * @param audit               how long the audit topic keeps who changed cameras and people
  * @param watchlistErasureLag longest a tombstoned person's embedding may stay in the watchlist topic's segments
  *                            ({@code max.compaction.lag.ms}, and {@code segment.ms} so the active segment rolls)
  * @param replicationFactor   the replication factor topics are created with; from 3 up, {@code min.insync.replicas}
@@ -26,6 +27,7 @@ public record TopicPolicy(
         Duration dlq,
         Duration cameraStatus,
         Duration enrolmentPhotos,
+        Duration audit,
         Duration watchlistErasureLag,
         short replicationFactor) {
 
@@ -36,12 +38,14 @@ public record TopicPolicy(
             Duration.ofDays(7),
             Duration.ofDays(7),
             Duration.ofDays(365),
+            Duration.ofDays(365),
             Duration.ofHours(1),
             (short) 1);
 
     public TopicPolicy {
         for (Duration d :
-                new Duration[] {frames, faces, alerts, dlq, cameraStatus, enrolmentPhotos, watchlistErasureLag}) {
+                new Duration[] {frames, faces, alerts, dlq, cameraStatus, enrolmentPhotos, audit, watchlistErasureLag
+                }) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("topic retention and lags must be positive");
             }

@@ -1,6 +1,7 @@
 package io.vigil.api.topic;
 
 import io.vigil.api.alert.Alert;
+import io.vigil.api.audit.AuditEvent;
 import io.vigil.api.camera.CameraSpec;
 import io.vigil.api.camera.CameraStatus;
 import io.vigil.api.face.FrameFaces;
@@ -35,6 +36,9 @@ public final class VigilTopics {
     public final Topic<String, WatchlistEntry> watchlist;
     public final Topic<String, EnrolmentPhotos> enrolmentPhotos;
     public final Topic<String, Alert> alerts;
+    /** Who changed cameras and people, when (key = the camera or person id). */
+    public final Topic<String, AuditEvent> audit;
+
     public final Topic<byte[], byte[]> dlq;
     private final List<TopicSpec> specs;
 
@@ -59,6 +63,7 @@ public final class VigilTopics {
         watchlist = new Topic<>(prefix + "watchlist", keys, new JsonSerde<>(WatchlistEntry.class));
         enrolmentPhotos = new Topic<>(prefix + "enrolment-photos", keys, new JsonSerde<>(EnrolmentPhotos.class));
         alerts = new Topic<>(prefix + "alerts", keys, new JsonSerde<>(Alert.class));
+        audit = new Topic<>(prefix + "audit", keys, new JsonSerde<>(AuditEvent.class));
         dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray());
         String isr = String.valueOf(policy.minInsyncReplicas());
         long erasure = policy.watchlistErasureLag().toMillis();
@@ -97,6 +102,7 @@ public final class VigilTopics {
                                                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                                                 String.valueOf(FRAMES_MAX_MESSAGE_BYTES))))),
                 new TopicSpec(alerts.name(), 6, configs(isr, deleted(policy.alerts(), 0))),
+                new TopicSpec(audit.name(), 3, configs(isr, deleted(policy.audit(), 0))),
                 new TopicSpec(dlq.name(), 3, configs(isr, deleted(policy.dlq(), FRAMES_MAX_MESSAGE_BYTES))));
     }
 

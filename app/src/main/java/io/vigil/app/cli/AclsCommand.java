@@ -66,7 +66,7 @@ final class AclsCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UserException(
                         "--grant '" + g + "': give ROLE=PRINCIPAL with a role among ingest, inference,"
-                                + " matcher, alerts, operator",
+                                + " matcher, alerts, console, operator, topics",
                         2);
             }
             String principal = g.substring(eq + 1);

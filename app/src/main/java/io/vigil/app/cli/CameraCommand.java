@@ -1,5 +1,6 @@
 package io.vigil.app.cli;
 
+import io.vigil.api.audit.AuditEvent;
 import io.vigil.api.camera.CameraOptions;
 import io.vigil.api.camera.CameraSpec;
 import io.vigil.api.camera.CameraStatus;
@@ -43,6 +44,11 @@ final class CameraCommand implements Runnable {
 
     static void publish(Settings s, String id, CameraSpec camera) {
         TopicWriter.write(s, s.topics().cameras, id, camera);
+        TopicWriter.audit(
+                s,
+                camera == null ? AuditEvent.CAMERA_DELETE : AuditEvent.CAMERA_PUT,
+                id,
+                camera == null ? null : camera.maskedUrl() + " at " + camera.fps() + " fps");
     }
 
     @Command(

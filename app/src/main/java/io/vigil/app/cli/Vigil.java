@@ -25,6 +25,8 @@ import java.nio.file.Path;
             CameraCommand.class,
             WatchlistCommand.class,
             AlertsCommand.class,
+            AuditCommand.class,
+            ConsoleCommand.class,
             FacesCommand.class,
             BenchCommand.class,
             TopicsCommand.class,

@@ -1,6 +1,7 @@
 package io.vigil.app.cli;
 
 import io.vigil.api.Ids;
+import io.vigil.api.audit.AuditEvent;
 import io.vigil.api.face.EmbedderModel;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.api.watchlist.EnrolmentPhotos;
@@ -52,10 +53,20 @@ final class WatchlistCommand implements Runnable {
         TopicWriter.write(s, s.topics().watchlist, personId, entry);
     }
 
-    /** The photos first, so that an entry on the watchlist always has its photos kept. */
-    static void publish(Settings s, Enroller.Enrolment e) {
+    /** The photos first, so that an entry on the watchlist always has its photos kept; then the audit event. */
+    static void publish(Settings s, Enroller.Enrolment e, String action) {
         TopicWriter.write(s, s.topics().enrolmentPhotos, e.photos().personId(), e.photos());
         publish(s, e.entry().personId(), e.entry());
+        TopicWriter.audit(
+                s,
+                action,
+                e.entry().personId(),
+                e.entry().displayName() + ", " + e.photos().photos().size() + " photos");
+    }
+
+    /** An enrolment, written and audited. */
+    static void publish(Settings s, Enroller.Enrolment e) {
+        publish(s, e, AuditEvent.PERSON_ENROL);
     }
 
     static Map<String, String> meta(List<String> pairs) {
@@ -214,6 +225,7 @@ final class WatchlistCommand implements Runnable {
             Settings s = kafka.settings();
             publish(s, id, null);
             TopicWriter.write(s, s.topics().enrolmentPhotos, id, null);
+            TopicWriter.audit(s, AuditEvent.PERSON_DELETE, id, null);
             spec.commandLine().getOut().printf("removed %s%n", id);
             spec.commandLine().getOut().flush();
             return 0;
@@ -334,7 +346,8 @@ final class WatchlistCommand implements Runnable {
                     }
                     publish(
                             s,
-                            enroller.enrolment(e.personId(), e.displayName(), e.threshold(), e.metadata(), enrolled));
+                            enroller.enrolment(e.personId(), e.displayName(), e.threshold(), e.metadata(), enrolled),
+                            AuditEvent.PERSON_REENROL);
                     out.printf("re-enrolled %s from %d photo(s)%n", e.personId(), enrolled.size());
                     done++;
                 }

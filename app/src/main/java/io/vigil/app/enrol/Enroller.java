@@ -85,19 +85,9 @@ public final class Enroller implements AutoCloseable {
     }
 
     private Face face(Mat image, String what, boolean largest) {
-        rejections.clear();
-        List<Face> faces = analyzer.analyze(List.of(image)).get(0);
+        List<Face> faces = faces(image);
         if (faces.isEmpty()) {
-            if (rejections.contains(FaceAnalyzer.TOO_SMALL)) {
-                throw new UserException(what + ": the face is too small (under "
-                        + config.quality().minFaceSize()
-                        + " px); use a closer photo, or lower VIGIL_INFERENCE_MIN_FACE");
-            }
-            if (!rejections.isEmpty()) {
-                throw new UserException(what + ": no usable face (rejected as " + String.join(", ", rejections)
-                        + "); use a sharp, frontal photo");
-            }
-            throw new UserException(what + ": no face found; use a photo where the face is clearly visible");
+            throw new UserException(what + ": " + noFaceReason());
         }
         if (faces.size() > 1 && !largest) {
             throw new UserException(what + ": " + faces.size() + " faces found; crop the photo to one person,"
@@ -106,6 +96,25 @@ public final class Enroller implements AutoCloseable {
         return faces.stream()
                 .max(Comparator.comparingDouble(f -> f.box().area()))
                 .orElseThrow();
+    }
+
+    /** The usable faces of {@code image}: those that pass the detector's and the quality gates. */
+    List<Face> faces(Mat image) {
+        rejections.clear();
+        return analyzer.analyze(List.of(image)).get(0);
+    }
+
+    /** Why the last {@link #faces} call found no usable face, naming the fix. */
+    String noFaceReason() {
+        if (rejections.contains(FaceAnalyzer.TOO_SMALL)) {
+            return "the face is too small (under " + config.quality().minFaceSize()
+                    + " px); use a closer photo, or lower VIGIL_INFERENCE_MIN_FACE";
+        }
+        if (!rejections.isEmpty()) {
+            return "no usable face (rejected as " + String.join(", ", new java.util.TreeSet<>(rejections))
+                    + "); use a sharp, frontal photo";
+        }
+        return "no face found; use a photo where the face is clearly visible";
     }
 
     /** The face with its own size of margin on every side (clipped to the image), at most 400 pixels a side. */

@@ -28,6 +28,8 @@ public final class AccessControl {
         INFERENCE,
         MATCHER,
         ALERTS,
+        /** The console service: what operators do with the CLI, for its API's callers, and the frames for snapshots. */
+        CONSOLE,
         /** People with the CLI: cameras and the watchlist, and reading what Vigil reports. */
         OPERATOR,
         /** {@code vigil topics}: creating Vigil's topics and changing their settings, nothing else. */
@@ -87,7 +89,7 @@ public final class AccessControl {
                 topic(out, principal, t.frames.name(), AclOperation.READ, AclOperation.DESCRIBE);
                 topic(out, principal, t.dlq.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
             }
-            case OPERATOR -> {
+            case OPERATOR, CONSOLE -> {
                 topic(out, principal, t.cameras.name(), AclOperation.WRITE, AclOperation.READ, AclOperation.DESCRIBE);
                 topic(out, principal, t.watchlist.name(), AclOperation.WRITE, AclOperation.READ, AclOperation.DESCRIBE);
                 topic(
@@ -99,6 +101,12 @@ public final class AccessControl {
                         AclOperation.DESCRIBE);
                 topic(out, principal, t.cameraStatus.name(), AclOperation.READ, AclOperation.DESCRIBE);
                 topic(out, principal, t.alerts.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                // every change is audited; `vigil audit tail` reads it
+                topic(out, principal, t.audit.name(), AclOperation.WRITE, AclOperation.READ, AclOperation.DESCRIBE);
+                if (role == Role.CONSOLE) {
+                    // a camera's latest frame (GET /api/v1/cameras/{id}/snapshot)
+                    topic(out, principal, t.frames.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                }
             }
             case TOPICS -> {
                 String prefix = settings.common().topicPrefix();

@@ -3,6 +3,7 @@ package io.vigil.app.pipeline;
 import io.vigil.alerts.AlertsConfig;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.app.UserException;
+import io.vigil.console.ConsoleConfig;
 import io.vigil.inference.InferenceConfig;
 import io.vigil.ingest.IngestConfig;
 import io.vigil.ingest.camera.CameraPolicy;
@@ -22,7 +23,8 @@ public record Settings(
         IngestConfig ingest,
         InferenceConfig inference,
         MatcherConfig matcher,
-        AlertsConfig alerts) {
+        AlertsConfig alerts,
+        ConsoleConfig console) {
 
     public static Settings load(ConfigReader reader) {
         CommonConfig common = CommonConfig.from(reader);
@@ -31,7 +33,8 @@ public record Settings(
                 IngestConfig.from(reader),
                 InferenceConfig.from(reader),
                 MatcherConfig.from(reader, common.topicPrefix(), common.home(), common.captureWindow()),
-                AlertsConfig.from(reader));
+                AlertsConfig.from(reader),
+                ConsoleConfig.from(reader));
         reader.finish();
         return s;
     }
@@ -46,7 +49,7 @@ public record Settings(
     }
 
     public Settings withCommon(CommonConfig c) {
-        return new Settings(c, ingest, inference, matcher, alerts);
+        return new Settings(c, ingest, inference, matcher, alerts, console);
     }
 
     public Settings withBootstrap(String bootstrap) {
@@ -55,7 +58,7 @@ public record Settings(
 
     /** These settings with ingest allowing more camera URLs (the demo's own camera and files). */
     public Settings allowingCameras(Set<CameraPolicy.Allow> allow) {
-        return new Settings(common, ingest.allowing(allow), inference, matcher, alerts);
+        return new Settings(common, ingest.allowing(allow), inference, matcher, alerts, console);
     }
 
     public Settings withHttpPort(Integer port) {

@@ -1,6 +1,8 @@
 package io.vigil.app.pipeline;
 
 import io.vigil.alerts.AlertsStage;
+import io.vigil.app.enrol.EnrolPhotoReader;
+import io.vigil.console.ConsoleStage;
 import io.vigil.inference.InferenceStage;
 import io.vigil.ingest.IngestStage;
 import io.vigil.matcher.MatcherStage;
@@ -33,6 +35,16 @@ final class StageFactory {
                         context.topics(),
                         context.registry(),
                         context.http(),
+                        Clock.systemUTC()));
+            }
+            case CONSOLE -> {
+                return Optional.of(new ConsoleStage(
+                        s.common(),
+                        s.console(),
+                        context.topics(),
+                        context.registry(),
+                        context.http(),
+                        new EnrolPhotoReader(s.inference(), s.console().maxPixels()),
                         Clock.systemUTC()));
             }
             default -> throw new IllegalArgumentException("not a single stage: " + kind);

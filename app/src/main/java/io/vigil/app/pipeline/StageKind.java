@@ -10,10 +10,11 @@ public enum StageKind {
     INFERENCE,
     MATCHER,
     ALERTS,
+    CONSOLE,
     ALL;
 
     public Set<StageKind> expand() {
-        return this == ALL ? EnumSet.of(INGEST, INFERENCE, MATCHER, ALERTS) : EnumSet.of(this);
+        return this == ALL ? EnumSet.of(INGEST, INFERENCE, MATCHER, ALERTS, CONSOLE) : EnumSet.of(this);
     }
 
     /** Parses a stage name as typed on the command line. */
@@ -24,7 +25,7 @@ public enum StageKind {
             }
         }
         throw new picocli.CommandLine.TypeConversionException(
-                "unknown stage '" + s + "'; use ingest, inference, matcher, alerts or all");
+                "unknown stage '" + s + "'; use ingest, inference, matcher, alerts, console or all");
     }
 
     public String label() {

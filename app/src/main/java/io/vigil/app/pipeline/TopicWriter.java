@@ -1,5 +1,6 @@
 package io.vigil.app.pipeline;
 
+import io.vigil.api.audit.AuditEvent;
 import io.vigil.api.topic.Topic;
 import io.vigil.app.UserException;
 import io.vigil.runtime.kafka.KafkaAccess;
@@ -31,5 +32,32 @@ public final class TopicWriter {
             Thread.currentThread().interrupt();
             throw new UserException("interrupted");
         }
+    }
+
+    /**
+     * Records a change made from the command line in the audit topic, as {@code user@host}; a failure is a warning
+     * (the change itself was made).
+     */
+    public static void audit(Settings s, String action, String target, String detail) {
+        try {
+            write(
+                    s,
+                    s.topics().audit,
+                    target,
+                    new AuditEvent(System.currentTimeMillis(), cliUser(), "cli", "cli", action, target, detail));
+        } catch (UserException e) {
+            System.err.println("warning: the change was made but not audited: " + e.getMessage());
+        }
+    }
+
+    /** Who runs the command: the OS user at this host. */
+    static String cliUser() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown-host";
+        }
+        return System.getProperty("user.name", "unknown") + "@" + host;
     }
 }

@@ -134,6 +134,7 @@ public record CommonConfig(
                         d.enrolmentPhotos(),
                         Duration.ofHours(1),
                         Duration.ofDays(3650)),
+                r.duration("VIGIL_RETENTION_AUDIT", d.audit(), Duration.ofHours(1), Duration.ofDays(3650)),
                 r.duration(
                         "VIGIL_WATCHLIST_ERASURE_LAG",
                         d.watchlistErasureLag(),

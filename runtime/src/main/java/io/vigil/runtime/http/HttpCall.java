@@ -2,6 +2,8 @@ package io.vigil.runtime.http;
 
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -9,13 +11,19 @@ import org.eclipse.jetty.util.Fields;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One request and its response, as a route sees them: read the method, path, query, headers, cookies and a small
@@ -110,6 +118,90 @@ public final class HttpCall {
             }
         }
         return form;
+    }
+
+    /** One part of a {@code multipart/form-data} body, held in memory. */
+    public record Part(String name, String fileName, String contentType, byte[] bytes) {}
+
+    /**
+     * The body, or a refusal: 413 when it is larger than {@code maxBytes} (its declared length is checked before
+     * anything is read).
+     */
+    public byte[] body(int maxBytes) throws IOException {
+        long declared = request.getLength();
+        if (declared > maxBytes) {
+            throw new HttpRefusal(413, "the request body is " + declared + " bytes; at most " + maxBytes + " are read");
+        }
+        byte[] body;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            body = in.readNBytes(maxBytes + 1);
+        }
+        if (body.length > maxBytes) {
+            throw new HttpRefusal(413, "the request body is over " + maxBytes + " bytes, the most that is read");
+        }
+        return body;
+    }
+
+    /**
+     * A {@code multipart/form-data} body's parts, parsed by Jetty's parser in memory, or a refusal: 415 when the body
+     * is not multipart, 413 when it is over {@code maxBytes} in all, a part over {@code maxPartBytes}, or more than
+     * {@code maxParts} parts, 400 when it is malformed.
+     */
+    public List<Part> multipart(int maxParts, long maxPartBytes, long maxBytes, Duration timeout) throws IOException {
+        String type = header("Content-Type");
+        String boundary = type == null ? null : MultiPart.extractBoundary(type);
+        if (type == null
+                || !type.regionMatches(true, 0, "multipart/form-data", 0, 19)
+                || boundary == null
+                || boundary.isEmpty()) {
+            throw new HttpRefusal(
+                    415,
+                    "send the photos as multipart/form-data (an HTML form with enctype=multipart/form-data,"
+                            + " or curl -F photo=@face.jpg)");
+        }
+        long declared = request.getLength();
+        if (declared > maxBytes) {
+            throw new HttpRefusal(413, "the upload is " + declared + " bytes; at most " + maxBytes + " are accepted");
+        }
+        MultiPartFormData.Parser parser = new MultiPartFormData.Parser(boundary);
+        parser.setMaxParts(maxParts);
+        parser.setMaxFileSize(maxPartBytes);
+        parser.setMaxMemoryFileSize(maxPartBytes);
+        parser.setMaxLength(maxBytes);
+        parser.setPartHeadersMaxLength(4096);
+        MultiPartFormData.Parts parts;
+        try {
+            parts = parser.parse(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted reading an upload");
+        } catch (TimeoutException e) {
+            throw new HttpRefusal(408, "the upload did not arrive within " + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            String why = e.getCause() == null ? "" : String.valueOf(e.getCause().getMessage());
+            if (why.contains("max") || why.contains("exceed") || why.contains("too large")) {
+                throw new HttpRefusal(
+                        413,
+                        "the upload is too large (" + why + "): at most " + maxParts + " parts of " + maxPartBytes
+                                + " bytes, " + maxBytes + " bytes in all");
+            }
+            throw new HttpRefusal(400, "the multipart body is malformed: " + why);
+        }
+        try (parts) {
+            List<Part> out = new ArrayList<>();
+            for (MultiPart.Part p : parts) {
+                ByteBuffer content = Content.Source.asByteBuffer(p.getContentSource());
+                byte[] bytes = new byte[content.remaining()];
+                content.get(bytes);
+                out.add(new Part(p.getName(), p.getFileName(), p.getHeaders().get(HttpHeader.CONTENT_TYPE), bytes));
+            }
+            return out;
+        }
+    }
+
+    /** Whether the response has begun (its status and headers are on their way). */
+    boolean committed() {
+        return response.isCommitted();
     }
 
     /** Sets a response header; call before responding. */

@@ -25,6 +25,8 @@ import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
@@ -132,10 +134,29 @@ public final class HttpEndpoint implements AutoCloseable {
      * one non-empty segment, e.g. {@code /alerts/{alertId}/frame} ({@link HttpCall#pathParam}).
      */
     public void get(String path, Route route) {
+        route("GET", path, route);
+    }
+
+    /** Serves POST requests for {@code path} (exact, or a template as for {@link #get}). */
+    public void post(String path, Route route) {
+        route("POST", path, route);
+    }
+
+    /** Serves PUT requests for {@code path} (exact, or a template as for {@link #get}). */
+    public void put(String path, Route route) {
+        route("PUT", path, route);
+    }
+
+    /** Serves DELETE requests for {@code path} (exact, or a template as for {@link #get}). */
+    public void delete(String path, Route route) {
+        route("DELETE", path, route);
+    }
+
+    private void route(String method, String path, Route route) {
         if (path.contains("{")) {
-            templates.add(new Template("GET", path.split("/", -1), route));
+            templates.add(new Template(method, path.split("/", -1), route));
         } else {
-            routes.put("GET " + path, route);
+            routes.put(method + " " + path, route);
         }
     }
 
@@ -143,9 +164,11 @@ public final class HttpEndpoint implements AutoCloseable {
     private record Template(String method, String[] segments, Route route) {
         /** The segments' values by name, or null when the path does not fit. */
         Map<String, String> match(String m, String path) {
-            if (!method.equals(m)) {
-                return null;
-            }
+            return method.equals(m) ? fits(path) : null;
+        }
+
+        /** The segments' values by name when the path fits whatever the method, else null. */
+        Map<String, String> fits(String path) {
             String[] given = path.split("/", -1);
             if (given.length != segments.length) {
                 return null;
@@ -164,11 +187,6 @@ public final class HttpEndpoint implements AutoCloseable {
             }
             return params;
         }
-    }
-
-    /** Serves POST requests for exactly {@code path}. */
-    public void post(String path, Route route) {
-        routes.put("POST " + path, route);
     }
 
     public int port() {
@@ -238,6 +256,23 @@ public final class HttpEndpoint implements AutoCloseable {
         }
     }
 
+    /** The methods served for {@code path}, exact or by a template. */
+    private Set<String> allowed(String path) {
+        Set<String> methods = new TreeSet<>();
+        for (String key : routes.keySet()) {
+            int space = key.indexOf(' ');
+            if (key.substring(space + 1).equals(path)) {
+                methods.add(key.substring(0, space));
+            }
+        }
+        for (Template t : templates) {
+            if (t.fits(path) != null) {
+                methods.add(t.method());
+            }
+        }
+        return methods;
+    }
+
     /** Finds the route, runs it on this (pool) thread, and ends the response whatever the route did. */
     private final class Dispatcher extends Handler.Abstract {
         @Override
@@ -259,14 +294,25 @@ public final class HttpEndpoint implements AutoCloseable {
             try {
                 if (route != null) {
                     route.handle(call);
-                } else if (routes.containsKey("GET " + path) || routes.containsKey("POST " + path)) {
-                    response.getHeaders().put(HttpHeader.ALLOW, routes.containsKey("GET " + path) ? "GET" : "POST");
-                    call.error(405, method + " is not allowed here");
+                } else if (!allowed(path).isEmpty()) {
+                    response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", allowed(path)));
+                    call.error(405, method + " is not allowed here; use " + String.join(" or ", allowed(path)));
                 } else {
                     call.error(404, "no such path");
                 }
                 call.finish();
                 callback.succeeded();
+            } catch (HttpRefusal refusal) {
+                try {
+                    if (!call.committed()) {
+                        call.error(refusal.status(), refusal.getMessage());
+                    }
+                    call.finish();
+                    callback.succeeded();
+                } catch (IOException e) {
+                    call.finish();
+                    callback.failed(e);
+                }
             } catch (IOException | RuntimeException e) {
                 call.finish();
                 if (!(e instanceof IOException)) {
