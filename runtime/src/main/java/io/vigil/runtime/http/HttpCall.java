@@ -130,6 +130,7 @@ public final class HttpCall {
     public byte[] body(int maxBytes) throws IOException {
         long declared = request.getLength();
         if (declared > maxBytes) {
+            drain(declared);
             throw new HttpRefusal(413, "the request body is " + declared + " bytes; at most " + maxBytes + " are read");
         }
         byte[] body;
@@ -161,6 +162,7 @@ public final class HttpCall {
         }
         long declared = request.getLength();
         if (declared > maxBytes) {
+            drain(declared);
             throw new HttpRefusal(413, "the upload is " + declared + " bytes; at most " + maxBytes + " are accepted");
         }
         MultiPartFormData.Parser parser = new MultiPartFormData.Parser(boundary);
@@ -196,6 +198,27 @@ public final class HttpCall {
                 out.add(new Part(p.getName(), p.getFileName(), p.getHeaders().get(HttpHeader.CONTENT_TYPE), bytes));
             }
             return out;
+        }
+    }
+
+    /** Most of a refused body read and thrown away, so that the client, still sending, sees the refusal. */
+    static final long MAX_DRAIN = 64L << 20;
+
+    /**
+     * Reads and discards a refused body of up to {@link #MAX_DRAIN} bytes: a server that closes the connection while
+     * the client is still sending resets it, and the client may never see the answer. Larger bodies are not read;
+     * the connection closes after the refusal.
+     */
+    private void drain(long declared) throws IOException {
+        if (declared > MAX_DRAIN) {
+            responseHeader("Connection", "close");
+            return;
+        }
+        byte[] sink = new byte[64 * 1024];
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            while (in.read(sink) >= 0) {
+                // discarded
+            }
         }
     }
 

@@ -189,6 +189,13 @@ public final class HttpEndpoint implements AutoCloseable {
         }
     }
 
+    /** Every route served, as {@code METHOD /path} with templates as written (for checking a published API). */
+    public Set<String> routes() {
+        Set<String> out = new TreeSet<>(routes.keySet());
+        templates.forEach(t -> out.add(t.method() + " " + String.join("/", t.segments())));
+        return out;
+    }
+
     public int port() {
         return connector.getLocalPort();
     }
