@@ -26,7 +26,7 @@ cat $out/ca.pem $out/kafka.pem | keytool -importcert -noprompt -alias kafka -key
 rm $out/ca.p12  # the CA's key signs nothing else
 # one principal per stage (README: Kafka access control), plus the broker's own admin
 : > $out/scram.args
-for user in admin topics ingest inference matcher alerts operator; do
+for user in admin topics ingest inference matcher alerts console operator; do
   password=$(random)
   printf -- '--add-scram\nSCRAM-SHA-512=[name=vigil-%s,password=%s]\n' "$user" "$password" >> $out/scram.args
   printf 'org.apache.kafka.common.security.scram.ScramLoginModule required username="vigil-%s" password="%s";' \

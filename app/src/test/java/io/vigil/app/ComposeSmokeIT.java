@@ -25,11 +25,29 @@ class ComposeSmokeIT {
     static final ComposeContainer COMPOSE = new ComposeContainer(new File("../docker-compose.yml"))
             .withBuild(true)
             .withEnv("VIGIL_ALERTS_TOKEN", "4d2b9e7f1a3c6085e2d1")
+            .withEnv("VIGIL_CONSOLE_TOKENS", consoleTokens())
             .withExposedService(
                     "alerts",
                     9400,
                     Wait.forHttp("/health/ready").forStatusCode(200).withStartupTimeout(Duration.ofMinutes(10)))
             .withExposedService("prometheus", 9090, Wait.forHttp("/-/ready").forStatusCode(200));
+
+    /** A tokens file for the console service (one admin token, its digest only). */
+    static String consoleTokens() {
+        try {
+            java.nio.file.Path f =
+                    java.nio.file.Path.of("target", "compose-console-tokens").toAbsolutePath();
+            java.nio.file.Files.createDirectories(f.getParent());
+            java.nio.file.Files.writeString(
+                    f,
+                    io.vigil.console.access.Tokens.line(
+                                    "admin", io.vigil.console.access.Role.ADMIN, io.vigil.console.access.Tokens.mint())
+                            + "\n");
+            return f.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Test
     void theComposedPipelineComesUpAndServesMetrics() throws Exception {

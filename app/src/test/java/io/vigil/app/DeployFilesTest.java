@@ -130,7 +130,8 @@ class DeployFilesTest {
             }
         }
         assertThat(deployments.keySet())
-                .containsExactlyInAnyOrder("vigil-ingest", "vigil-inference", "vigil-matcher", "vigil-alerts");
+                .containsExactlyInAnyOrder(
+                        "vigil-ingest", "vigil-inference", "vigil-matcher", "vigil-alerts", "vigil-console");
         for (JsonNode d : deployments.values()) {
             String name = d.get("metadata").get("name").asText();
             assertThat(services).as("a Service for %s", name).contains(name);
@@ -192,7 +193,7 @@ class DeployFilesTest {
         assertThat(config.get("VIGIL_KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_SSL");
         assertThat(config.get("VIGIL_KAFKA_SASL_MECHANISM").asText()).isEqualTo("SCRAM-SHA-512");
         assertThat(config.get("VIGIL_TOPICS_SETUP").asText()).isEqualTo("none");
-        for (String stage : List.of("ingest", "inference", "matcher", "alerts")) {
+        for (String stage : List.of("ingest", "inference", "matcher", "alerts", "console")) {
             JsonNode pod = byKindAndName
                     .get("Deployment/vigil-" + stage)
                     .get("spec")
@@ -204,7 +205,11 @@ class DeployFilesTest {
                     secrets.add(v.get("secret").get("secretName").asText());
                 }
             });
-            assertThat(secrets).as(stage).containsExactlyInAnyOrder("vigil-" + stage, "vigil-kafka-cluster-ca-cert");
+            List<String> expected = new ArrayList<>(List.of("vigil-" + stage, "vigil-kafka-cluster-ca-cert"));
+            if (stage.equals("console")) {
+                expected.add("vigil-console-tokens"); // the API tokens' digests
+            }
+            assertThat(secrets).as(stage).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(byKindAndName).as("a KafkaUser for " + stage).containsKey("KafkaUser/vigil-" + stage);
         }
         docs.stream().filter(d -> d.get("kind").asText().equals("ScaledObject")).forEach(so -> {
@@ -244,6 +249,8 @@ class DeployFilesTest {
                 "--grant",
                 "alerts=User:vigil-alerts",
                 "--grant",
+                "console=User:vigil-console",
+                "--grant",
                 "operator=User:vigil-operator");
         assertThat(generated.exit()).isZero();
         assertThat(committed).isEqualTo(generated.out());
@@ -251,7 +258,8 @@ class DeployFilesTest {
 
     @Test
     void composeAndPrometheusFilesValidateWithTheRealTools() throws Exception {
-        Map<String, String> token = Map.of("VIGIL_ALERTS_TOKEN", "4d2b9e7f1a3c6085e2d1");
+        Map<String, String> token = Map.of(
+                "VIGIL_ALERTS_TOKEN", "4d2b9e7f1a3c6085e2d1", "VIGIL_CONSOLE_TOKENS", "/etc/vigil/console-tokens");
         assertThat(run(Path.of(".."), token, "docker-compose", "config", "-q")).isEqualTo(0);
         assertThat(run(
                         Path.of(".."),
@@ -266,6 +274,14 @@ class DeployFilesTest {
                 .isEqualTo(0);
         assertThat(run(Path.of(".."), Map.of(), "docker-compose", "config", "-q"))
                 .as("compose refuses to start the alerts page without a token")
+                .isNotZero();
+        assertThat(run(
+                        Path.of(".."),
+                        Map.of("VIGIL_ALERTS_TOKEN", "4d2b9e7f1a3c6085e2d1"),
+                        "docker-compose",
+                        "config",
+                        "-q"))
+                .as("compose refuses to start the console without a tokens file")
                 .isNotZero();
         Path prom = DEPLOY.resolve("prometheus");
         assertThat(run(prom, "promtool", "check", "rules", "vigil-rules.yml")).isEqualTo(0);
