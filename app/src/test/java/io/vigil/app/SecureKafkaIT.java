@@ -2,6 +2,7 @@ package io.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.vigil.app.cli.VigilCommandTest;
 import io.vigil.app.pipeline.AccessControl;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,6 +51,7 @@ class SecureKafkaIT {
                 "vigil-inference",
                 "vigil-matcher",
                 "vigil-alerts",
+                "vigil-console",
                 "operator",
                 "intruder",
                 "alerts-without-group")) {
@@ -77,6 +80,7 @@ class SecureKafkaIT {
                     "inference=User:vigil-inference",
                     "matcher=User:vigil-matcher",
                     "alerts=User:vigil-alerts",
+                    "console=User:vigil-console",
                     "operator=User:operator");
             List<String> applyArgs = new ArrayList<>(List.of("acls", "--config", admin, "--apply"));
             grants.forEach(g -> {
@@ -104,7 +108,8 @@ class SecureKafkaIT {
                 {"vigil-alerts", "alerts"},
                 {"vigil-matcher", "matcher"},
                 {"vigil-inference", "inference"},
-                {"vigil-ingest", "ingest"}
+                {"vigil-ingest", "ingest"},
+                {"vigil-console", "console"}
             }) {
                 stages.add(Pipeline.start(env.settings(s[0]), StageKind.parse(s[1]), false));
             }
@@ -126,6 +131,39 @@ class SecureKafkaIT {
             VigilCommandTest.Result tail = VigilCommandTest.run(
                     "alerts", "tail", "--config", operator, "--from-beginning", "--max", "1", "--timeout", "150");
             assertThat(tail.out()).as(tail.err()).contains("person=John_Simm").contains("camera=cam-1");
+
+            // the console, as its own principal, sees and changes what the operator does, and reads snapshots
+            Pipeline console = stages.get(stages.size() - 1);
+            java.net.http.HttpClient web = java.net.http.HttpClient.newHttpClient();
+            String api = "http://127.0.0.1:" + console.httpPort() + "/api/v1";
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(web.send(
+                                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/cameras"))
+                                                    .build(),
+                                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                                    .body())
+                            .contains("\"id\":\"cam-1\"", "\"state\":\"STREAMING\""));
+            assertThat(web.send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(api + "/cameras/cam-1/snapshot"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+                            .statusCode())
+                    .isEqualTo(200);
+            java.net.http.HttpResponse<String> added = web.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/cameras"))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"id\":\"cam-2\",\"url\":\"rtsp://10.0.0.8/x\"}"))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+            assertThat(web.send(
+                                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/audit"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .contains("\"target\":\"cam-2\"", "\"via\":\"api\"", "\"target\":\"cam-1\"", "\"via\":\"cli\"");
 
             // an intruder is refused, and told which ACL it lacks
             VigilCommandTest.Result intruder = VigilCommandTest.run(
