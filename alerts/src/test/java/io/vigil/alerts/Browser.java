@@ -25,14 +25,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Debian's headless Chromium driven over the DevTools protocol: navigate, evaluate JavaScript, screenshot. */
-final class Browser implements AutoCloseable {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+public final class Browser implements AutoCloseable {
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private final Process process;
     private final WebSocket ws;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
-    Browser(Path profile) throws Exception {
+    public Browser(Path profile) throws Exception {
         int port = EmbeddedKafka.freePort();
         List<String> cmd = new ArrayList<>(List.of(
                 CHROMIUM.toString(),
@@ -104,7 +104,7 @@ final class Browser implements AutoCloseable {
                 .get(10, TimeUnit.SECONDS);
     }
 
-    JsonNode call(String method, Map<String, Object> params) throws Exception {
+    public JsonNode call(String method, Map<String, Object> params) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> f = new CompletableFuture<>();
         pending.put(id, f);
@@ -114,11 +114,11 @@ final class Browser implements AutoCloseable {
         return f.get(30, TimeUnit.SECONDS);
     }
 
-    void navigate(String url) throws Exception {
+    public void navigate(String url) throws Exception {
         call("Page.navigate", Map.of("url", url));
     }
 
-    String eval(String expression) throws Exception {
+    public String eval(String expression) throws Exception {
         return call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true))
                 .path("result")
                 .path("result")
@@ -126,11 +126,11 @@ final class Browser implements AutoCloseable {
                 .asText();
     }
 
-    String dom() throws Exception {
+    public String dom() throws Exception {
         return eval("document.documentElement.outerHTML");
     }
 
-    void screenshot(Path png) throws Exception {
+    public void screenshot(Path png) throws Exception {
         String data = call("Page.captureScreenshot", Map.of("format", "png"))
                 .path("result")
                 .path("data")
@@ -155,7 +155,7 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    static Duration settle() {
+    public static Duration settle() {
         return Duration.ofSeconds(20);
     }
 }

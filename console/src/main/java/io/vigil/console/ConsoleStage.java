@@ -8,6 +8,7 @@ import io.vigil.console.routes.AlertApi;
 import io.vigil.console.routes.Api;
 import io.vigil.console.routes.CameraApi;
 import io.vigil.console.routes.PeopleApi;
+import io.vigil.console.routes.WebConsole;
 import io.vigil.console.state.Tables;
 import io.vigil.runtime.config.CommonConfig;
 import io.vigil.runtime.http.HttpEndpoint;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
 
 /**
  * The console service: the HTTP API under {@code /api/v1} (cameras, people, alerts, audit) with its OpenAPI document
- * at {@code /openapi.json}, on the process's HTTP endpoint. It keeps no state of its own: it follows the compacted
+ * at {@code /openapi.json}, and the web console at {@code /console/}, on the process's HTTP endpoint. It keeps no state of its own: it follows the compacted
  * topics and writes the same records as the CLI, so any number of replicas may run.
  */
 public final class ConsoleStage implements Stage {
@@ -61,6 +62,7 @@ public final class ConsoleStage implements Stage {
         cameras.register(http);
         people.register(http);
         alerts.register(http);
+        new WebConsole().register(http);
         byte[] openapi = resource("/io/vigil/console/openapi.json");
         http.get("/openapi.json", call -> {
             call.responseHeader("Cache-Control", "no-cache");
