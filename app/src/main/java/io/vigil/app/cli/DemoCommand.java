@@ -101,10 +101,12 @@ final class DemoCommand implements Callable<Integer> {
         });
         System.out.printf(
                 "%nVigil demo running.%n  camera:      demo-cam  %s%n  watchlist:   %d people%n"
-                        + "  alerts page: http://127.0.0.1:%d/%n  metrics:     http://127.0.0.1:%d/metrics%n"
+                        + "  alerts page: http://127.0.0.1:%d/%n  console:     http://127.0.0.1:%d/console/%n"
+                        + "  metrics:     http://127.0.0.1:%d/metrics%n"
                         + "  Kafka:       %s (data in %s)%nAlerts appear below as they happen. Ctrl-C stops everything.%n%n",
                 Secrets.maskUrl(url),
                 enrolled,
+                pipeline.httpPort(),
                 pipeline.httpPort(),
                 pipeline.httpPort(),
                 pipeline.bootstrap(),
