@@ -2,21 +2,20 @@ package io.vigil.alerts;
 
 import io.vigil.alerts.stream.AlertHub;
 import io.vigil.api.alert.Alert;
+import io.vigil.runtime.kafka.Follower;
+import io.vigil.runtime.kafka.TopicTail;
 import io.vigil.runtime.loop.RejectedRecordException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -31,16 +30,13 @@ final class AlertFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertFeed.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration REFRESH = Duration.ofSeconds(30);
-    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private static final Duration READ_BACK = Duration.ofSeconds(60);
     private final String topic;
     private final AlertHub hub;
     private final AlertRecords records;
     private final AlertsMetrics metrics;
-    private final Function<Throwable, String> explain;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final Follower follower;
     private volatile boolean ready;
-    private volatile Consumer<byte[], byte[]> consumer;
 
     AlertFeed(
             Supplier<Consumer<byte[], byte[]>> consumers,
@@ -49,18 +45,16 @@ final class AlertFeed implements AutoCloseable {
             AlertRecords records,
             AlertsMetrics metrics,
             Function<Throwable, String> explain) {
-        this.consumers = consumers;
         this.topic = topic;
         this.hub = hub;
         this.records = records;
         this.metrics = metrics;
-        this.explain = explain;
-        this.thread = new Thread(this::run, "alerts-feed");
-        thread.setDaemon(true);
+        this.follower =
+                new Follower("alerts-feed", "Alerts feed", consumers, this::follow, explain, () -> ready = false);
     }
 
     void start() {
-        thread.start();
+        follower.start();
     }
 
     /** Whether the feed has read back the topic and is following it. */
@@ -68,56 +62,10 @@ final class AlertFeed implements AutoCloseable {
         return ready;
     }
 
-    private void run() {
-        Duration backoff = Duration.ofSeconds(1);
-        while (running) {
-            try (Consumer<byte[], byte[]> c = consumers.get()) {
-                consumer = c;
-                if (!running) {
-                    return;
-                }
-                follow(c);
-                backoff = Duration.ofSeconds(1);
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                ready = false;
-                LOG.warn(
-                        "Alerts feed failed ({}); reading the topic again in {} s",
-                        explain.apply(e),
-                        backoff.toSeconds());
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
-                        ? Duration.ofSeconds(30)
-                        : backoff.multipliedBy(2);
-            } finally {
-                consumer = null;
-            }
-        }
-    }
-
-    private void follow(Consumer<byte[], byte[]> c) {
+    private void follow(Consumer<byte[], byte[]> c, BooleanSupplier running) {
         List<TopicPartition> partitions = partitions(c);
-        c.assign(partitions);
-        Map<TopicPartition, Long> end = c.endOffsets(partitions);
-        Map<TopicPartition, Long> begin = c.beginningOffsets(partitions);
-        long perPartition = Math.max(1, hub.keep());
-        Map<TopicPartition, Long> pending = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            long from = Math.max(begin.get(tp), end.get(tp) - perPartition);
-            c.seek(tp, from);
-            if (end.get(tp) > from) {
-                pending.put(tp, end.get(tp));
-            }
-        }
-        List<ConsumerRecord<byte[], byte[]>> backlog = new ArrayList<>();
-        while (running && !pending.isEmpty()) {
-            for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
-                backlog.add(r);
-            }
-            pending.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
-        }
-        backlog.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
+        // the newest alerts of every partition, oldest first, then the topic as it grows
+        List<ConsumerRecord<byte[], byte[]>> backlog = TopicTail.newest(c, topic, Math.max(1, hub.keep()), READ_BACK);
         for (ConsumerRecord<byte[], byte[]> r : backlog) {
             publish(r, false);
         }
@@ -128,7 +76,7 @@ final class AlertFeed implements AutoCloseable {
                 topic,
                 backlog.size());
         long refreshAt = System.nanoTime() + REFRESH.toNanos();
-        while (running) {
+        while (running.getAsBoolean()) {
             for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
                 publish(r, true);
             }
@@ -171,27 +119,8 @@ final class AlertFeed implements AutoCloseable {
         }
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
-        Consumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup(); // interrupting would make the consumer's close log an error
-        } else {
-            thread.interrupt(); // between consumers: waiting to try again
-        }
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

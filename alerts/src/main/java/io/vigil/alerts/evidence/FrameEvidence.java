@@ -9,9 +9,9 @@ import io.vigil.api.frame.FrameRef;
 import io.vigil.api.serde.WireFormatException;
 import io.vigil.runtime.http.HttpCall;
 import io.vigil.runtime.http.HttpEndpoint;
+import io.vigil.runtime.kafka.RecordFetcher;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import javax.imageio.IIOImage;
@@ -26,8 +26,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -36,13 +34,11 @@ import java.util.function.Supplier;
  * service holds can be opened, and only by whoever may see alerts.
  */
 public final class FrameEvidence implements AutoCloseable {
-    private static final Duration FETCH = Duration.ofSeconds(5);
-    private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final String framesTopic;
     private final Deserializer<Frame> frames;
     private final AlertHub hub;
     private final Access access;
-    private Consumer<byte[], byte[]> consumer;
+    private final RecordFetcher fetcher;
 
     public FrameEvidence(
             Supplier<Consumer<byte[], byte[]>> consumers,
@@ -50,7 +46,7 @@ public final class FrameEvidence implements AutoCloseable {
             Deserializer<Frame> frames,
             AlertHub hub,
             Access access) {
-        this.consumers = consumers;
+        this.fetcher = new RecordFetcher(consumers);
         this.framesTopic = framesTopic;
         this.frames = frames;
         this.hub = hub;
@@ -83,7 +79,7 @@ public final class FrameEvidence implements AutoCloseable {
         }
         ConsumerRecord<byte[], byte[]> record;
         try {
-            record = fetch(ref);
+            record = fetcher.fetch(ref.topic(), ref.partition(), ref.offset());
         } catch (RuntimeException e) {
             call.error(
                     503, "the frames topic cannot be read now (" + e.getClass().getSimpleName() + "); try again");
@@ -108,34 +104,6 @@ public final class FrameEvidence implements AutoCloseable {
             return;
         }
         call.respond(200, "image/jpeg", boxed(frame.jpeg(), alert.box()));
-    }
-
-    /** The frame's record, or null when the topic no longer holds that offset. */
-    private synchronized ConsumerRecord<byte[], byte[]> fetch(FrameRef ref) {
-        if (consumer == null) {
-            consumer = consumers.get();
-        }
-        TopicPartition tp = new TopicPartition(ref.topic(), ref.partition());
-        List<TopicPartition> one = List.of(tp);
-        long begin = consumer.beginningOffsets(one, FETCH).get(tp);
-        long end = consumer.endOffsets(one, FETCH).get(tp);
-        if (ref.offset() < begin || ref.offset() >= end) {
-            return null;
-        }
-        consumer.assign(one);
-        consumer.seek(tp, ref.offset());
-        long deadline = System.nanoTime() + FETCH.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                if (r.offset() == ref.offset()) {
-                    return r;
-                }
-                if (r.offset() > ref.offset()) {
-                    return null; // compacted or aborted away
-                }
-            }
-        }
-        throw new IllegalStateException("timed out reading " + tp + " at " + ref.offset());
     }
 
     /** The JPEG with the face's box drawn on it. */
@@ -172,10 +140,7 @@ public final class FrameEvidence implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(2));
-            consumer = null;
-        }
+    public void close() {
+        fetcher.close();
     }
 }

@@ -12,6 +12,7 @@ import io.vigil.console.state.Tables;
 import io.vigil.runtime.http.HttpCall;
 import io.vigil.runtime.http.HttpEndpoint;
 import io.vigil.runtime.http.HttpRefusal;
+import io.vigil.runtime.kafka.RecordFetcher;
 import org.apache.kafka.clients.consumer.Consumer;
 
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class PeopleApi implements AutoCloseable {
     private final Tables tables;
     private final PhotoReader reader;
     private final ConsoleConfig config;
-    private final RecordAt records;
+    private final RecordFetcher records;
     private final Semaphore reading = new Semaphore(READERS, true);
 
     public PeopleApi(
@@ -97,7 +98,7 @@ public final class PeopleApi implements AutoCloseable {
         this.tables = tables;
         this.reader = reader;
         this.config = config;
-        this.records = new RecordAt(consumers);
+        this.records = new RecordFetcher(consumers);
     }
 
     public void register(HttpEndpoint http) {
@@ -152,7 +153,8 @@ public final class PeopleApi implements AutoCloseable {
         }
         byte[] value;
         try {
-            value = records.fetch(api.topics().enrolmentPhotos.name(), at.partition(), at.offset());
+            var record = records.fetch(api.topics().enrolmentPhotos.name(), at.partition(), at.offset());
+            value = record == null ? null : record.value();
         } catch (RuntimeException e) {
             throw new HttpRefusal(503, "cannot read the enrolment photos now; try again");
         }

@@ -5,10 +5,10 @@ import io.vigil.api.camera.CameraStatus;
 import io.vigil.api.topic.VigilTopics;
 import io.vigil.api.watchlist.EnrolmentPhotos;
 import io.vigil.api.watchlist.WatchlistEntry;
+import io.vigil.runtime.kafka.Follower;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -57,10 +58,8 @@ public final class Tables implements AutoCloseable {
     /** Where a person's kept photos are, and how many. */
     public record PhotosAt(int partition, long offset, int count) {}
 
-    private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final VigilTopics topics;
     private final int maxHeldEmbeddings;
-    private final Function<Throwable, String> explain;
     private final Map<String, CameraSpec> cameras = new ConcurrentHashMap<>();
     private final Map<String, CameraStatus> status = new ConcurrentHashMap<>();
     private final Map<String, Person> people = new ConcurrentHashMap<>();
@@ -69,26 +68,22 @@ public final class Tables implements AutoCloseable {
     private volatile boolean overflow;
     private final Map<String, PhotosAt> photos = new ConcurrentHashMap<>();
     private final AtomicLong unreadable = new AtomicLong();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final Follower follower;
     private volatile boolean ready;
-    private volatile Consumer<byte[], byte[]> consumer;
 
     public Tables(
             Supplier<Consumer<byte[], byte[]>> consumers,
             VigilTopics topics,
             int maxHeldEmbeddings,
             Function<Throwable, String> explain) {
-        this.consumers = consumers;
         this.topics = topics;
         this.maxHeldEmbeddings = maxHeldEmbeddings;
-        this.explain = explain;
-        this.thread = new Thread(this::run, "console-tables");
-        thread.setDaemon(true);
+        this.follower =
+                new Follower("console-tables", "Console tables", consumers, this::follow, explain, () -> ready = false);
     }
 
     public void start() {
-        thread.start();
+        follower.start();
     }
 
     /** Whether every topic has been read up to where it ended when reading began. */
@@ -169,35 +164,7 @@ public final class Tables implements AutoCloseable {
         }
     }
 
-    private void run() {
-        Duration backoff = Duration.ofSeconds(1);
-        while (running) {
-            try (Consumer<byte[], byte[]> c = consumers.get()) {
-                consumer = c;
-                if (!running) {
-                    return;
-                }
-                follow(c);
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                ready = false;
-                LOG.warn("Console tables failed ({}); reading again in {} s", explain.apply(e), backoff.toSeconds());
-                try {
-                    Thread.sleep(backoff.toMillis());
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
-                        ? Duration.ofSeconds(30)
-                        : backoff.multipliedBy(2);
-            } finally {
-                consumer = null;
-            }
-        }
-    }
-
-    private void follow(Consumer<byte[], byte[]> c) {
+    private void follow(Consumer<byte[], byte[]> c, BooleanSupplier running) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String t : List.of(
                 topics.cameras.name(),
@@ -216,7 +183,7 @@ public final class Tables implements AutoCloseable {
         embeddings.clear();
         heldEmbeddings.set(0);
         overflow = false;
-        while (running) {
+        while (running.getAsBoolean()) {
             for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
                 apply(r);
             }
@@ -277,15 +244,6 @@ public final class Tables implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        Consumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -49,6 +49,8 @@ public final class TopicTail {
             }
             pending.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
         }
+        // what arrived after the end as it was is read again by the caller's next poll, not lost
+        end.forEach(consumer::seek);
         out.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
         return out.size() > n ? new ArrayList<>(out.subList(out.size() - n, out.size())) : out;
     }

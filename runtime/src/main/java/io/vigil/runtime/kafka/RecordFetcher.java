@@ -1,4 +1,4 @@
-package io.vigil.console.routes;
+package io.vigil.runtime.kafka;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -8,32 +8,44 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Fetches single records by partition and offset (kept photos), with one consumer, one fetch at a time. */
-final class RecordAt implements AutoCloseable {
+/**
+ * Fetches single records by partition and offset (an alert's frame, a person's kept photos): one consumer, made on
+ * first use, no group, one fetch at a time.
+ */
+public final class RecordFetcher implements AutoCloseable {
     private static final Duration FETCH = Duration.ofSeconds(5);
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private Consumer<byte[], byte[]> consumer;
 
-    RecordAt(Supplier<Consumer<byte[], byte[]>> consumers) {
+    public RecordFetcher(Supplier<Consumer<byte[], byte[]>> consumers) {
         this.consumers = consumers;
     }
 
-    /** The value at {@code offset}, or null when the topic no longer holds it. */
-    synchronized byte[] fetch(String topic, int partition, long offset) {
+    /**
+     * The record at {@code offset}, or null when the topic no longer holds it (deleted by retention, compacted
+     * away, or an aborted write); throws when the broker cannot be read within a few seconds.
+     */
+    public synchronized ConsumerRecord<byte[], byte[]> fetch(String topic, int partition, long offset) {
         if (consumer == null) {
             consumer = consumers.get();
         }
         TopicPartition tp = new TopicPartition(topic, partition);
-        consumer.assign(List.of(tp));
+        List<TopicPartition> one = List.of(tp);
+        long begin = consumer.beginningOffsets(one, FETCH).get(tp);
+        long end = consumer.endOffsets(one, FETCH).get(tp);
+        if (offset < begin || offset >= end) {
+            return null;
+        }
+        consumer.assign(one);
         consumer.seek(tp, offset);
         long deadline = System.nanoTime() + FETCH.toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 if (r.offset() == offset) {
-                    return r.value();
+                    return r;
                 }
                 if (r.offset() > offset) {
-                    return null; // compacted away
+                    return null;
                 }
             }
             if (consumer.position(tp) > offset) {
