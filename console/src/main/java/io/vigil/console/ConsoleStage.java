@@ -3,6 +3,8 @@ package io.vigil.console;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.api.topic.VigilTopics;
+import io.vigil.console.access.Caller;
+import io.vigil.console.access.Role;
 import io.vigil.console.access.Tokens;
 import io.vigil.console.routes.AlertApi;
 import io.vigil.console.routes.Api;
@@ -55,7 +57,7 @@ public final class ConsoleStage implements Stage {
         Supplier<Consumer<byte[], byte[]>> consumers =
                 () -> KafkaClients.byteConsumer(KafkaClients.reader(common, "vigil-console"));
         tables = new Tables(consumers, topics, config.duplicateCheck(), Failures::describe);
-        Api api = new Api(tokens, producer, topics, clock, registry, Failures::describe);
+        Api api = new Api(tokens, producer, topics, clock, registry, Failures::describe, tables::ready);
         cameras = new CameraApi(api, tables, consumers);
         people = new PeopleApi(api, tables, reader, config, consumers);
         alerts = new AlertApi(api, consumers, config.alertScan());
@@ -63,6 +65,10 @@ public final class ConsoleStage implements Stage {
         people.register(http);
         alerts.register(http);
         new WebConsole().register(http);
+        http.get("/api/v1/me", call -> {
+            Caller caller = api.require(call, Role.VIEWER);
+            api.json(call, 200, new Me(caller.name(), caller.role().label()));
+        });
         byte[] openapi = resource("/io/vigil/console/openapi.json");
         http.get("/openapi.json", call -> {
             call.responseHeader("Cache-Control", "no-cache");
@@ -78,6 +84,9 @@ public final class ConsoleStage implements Stage {
                 .description("records of the compacted topics the console could not read")
                 .register(registry);
     }
+
+    /** Who the caller is, for a client to show them what their role may do. */
+    public record Me(String name, String role) {}
 
     private static Tokens tokens(ConsoleConfig config, HttpEndpoint http, CommonConfig common) {
         if (config.tokens() == null) {

@@ -76,6 +76,9 @@ class ConsoleBrowserIT {
             browser.eval("document.getElementById('token').value = '" + token + "'; "
                     + "document.getElementById('login-form').requestSubmit(); 'sent'");
             await().atMost(Browser.settle()).until(() -> visible(browser, "cameras"));
+            await().atMost(Browser.settle())
+                    .until(() -> browser.eval("document.getElementById('who').textContent")
+                            .equals("otto (operator)"));
 
             // add the camera with the form; it streams, and its snapshot shows
             browser.eval("{ const f = document.getElementById('camera-form');"

@@ -142,6 +142,8 @@ class ConsoleIT {
         assertThat(error(viewerWrites)).contains("'vera'", "viewer", "operator");
         assertThat(send(request("/api/v1/audit", operator).GET()).statusCode()).isEqualTo(403);
         assertThat(send(request("/api/v1/audit", admin).GET()).statusCode()).isEqualTo(200);
+        assertThat(send(request("/api/v1/me", viewer).GET()).body())
+                .isEqualTo("{\"name\":\"vera\",\"role\":\"viewer\"}");
         for (String route : List.of("/api/v1/people", "/api/v1/alerts", "/api/v1/cameras/x", "/api/v1/people/x")) {
             assertThat(send(request(route, null).GET()).statusCode()).as(route).isEqualTo(401);
         }

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -64,6 +65,7 @@ public final class Api {
     private final Function<Throwable, String> explain;
     private final Counter auditFailures;
     private final Counter refused;
+    private final BooleanSupplier ready;
 
     public Api(
             Tokens tokens,
@@ -71,8 +73,10 @@ public final class Api {
             VigilTopics topics,
             Clock clock,
             MeterRegistry registry,
-            Function<Throwable, String> explain) {
+            Function<Throwable, String> explain,
+            BooleanSupplier ready) {
         this.tokens = tokens;
+        this.ready = ready;
         this.producer = producer;
         this.topics = topics;
         this.clock = clock;
@@ -96,9 +100,19 @@ public final class Api {
     /**
      * The caller, when their token is valid and their role allows {@code needed}; otherwise a 401 (no or unknown
      * token) or 403 (a role that may not) refusal. API calls carry the token as {@code Authorization: Bearer}, never
-     * as a cookie, so no other site's page can make them on a user's behalf.
+     * as a cookie, so no other site's page can make them on a user's behalf. Until the console has read the topics
+     * it answers 503: a list would be incomplete, and a create could not tell that the camera or person exists.
      */
     public Caller require(HttpCall call, Role needed) {
+        Caller caller = authorise(call, needed);
+        if (!ready.getAsBoolean()) {
+            call.responseHeader("Retry-After", "5");
+            throw new HttpRefusal(503, "the console is still reading the cameras and the watchlist; try again shortly");
+        }
+        return caller;
+    }
+
+    private Caller authorise(HttpCall call, Role needed) {
         call.responseHeader("Cache-Control", "no-store");
         if (tokens == null) {
             return Caller.LOCAL;

@@ -67,7 +67,7 @@ async function cameras() {
   $('cameras-empty').hidden = body.cameras.length > 0;
   for (const c of body.cameras) {
     const img = el('img', { alt: 'snapshot of ' + c.id });
-    const remove = el('button', { class: 'danger', type: 'button' }, 'Remove');
+    const remove = el('button', { class: 'danger write', type: 'button' }, 'Remove');
     remove.onclick = async () => {
       if (!confirm('Remove camera ' + c.id + '?')) return;
       try { await json('/api/v1/cameras/' + encodeURIComponent(c.id), { method: 'DELETE' }); } catch (e) { alert(e.message); }
@@ -110,7 +110,7 @@ async function people() {
   $('people-empty').hidden = body.people.length > 0;
   for (const p of body.people) {
     const img = el('img', { alt: 'photo of ' + p.name });
-    const remove = el('button', { class: 'danger', type: 'button' }, 'Remove');
+    const remove = el('button', { class: 'danger write', type: 'button' }, 'Remove');
     remove.onclick = async () => {
       if (!confirm('Remove ' + p.name + ' and their photos?')) return;
       try { await json('/api/v1/people/' + encodeURIComponent(p.id), { method: 'DELETE' }); } catch (e) { alert(e.message); }
@@ -198,6 +198,14 @@ async function alerts() {
   $('alerts-empty').hidden = list.children.length > 0;
 }
 
+// ---- who is logged in: a viewer sees no forms it may not use
+
+async function whoAmI() {
+  const { body } = await json('/api/v1/me');
+  $('who').textContent = body.name + ' (' + body.role + ')';
+  document.body.classList.toggle('viewer', body.role === 'viewer');
+}
+
 // ---- views
 
 const views = { cameras: [cameras, 5000], people: [people, 0], alerts: [alerts, 2000] };
@@ -222,6 +230,7 @@ document.addEventListener('DOMContentLoaded', () => {
       sessionStorage.setItem('vigil-token', state.token);
       $('token').value = '';
       $('logout').hidden = false;
+      whoAmI().catch(() => {});
       show(location.hash.slice(1));
     } else {
       state.token = null;
@@ -231,11 +240,13 @@ document.addEventListener('DOMContentLoaded', () => {
   $('logout').addEventListener('click', () => {
     sessionStorage.removeItem('vigil-token');
     state.token = null;
+    $('who').textContent = '';
     showLogin('');
   });
   $('camera-form').addEventListener('submit', addCamera);
   $('enrol-form').addEventListener('submit', enrol);
   window.addEventListener('hashchange', () => show(location.hash.slice(1)));
   $('logout').hidden = !state.token;
+  whoAmI().catch(() => {});
   show(location.hash.slice(1));
 });
