@@ -3,7 +3,10 @@
 // or a cookie. Everything from the server is put in the page as text, never as HTML.
 'use strict';
 
-const state = { token: sessionStorage.getItem('vigil-token'), view: null, timer: null, lastAlert: null };
+const state = { token: sessionStorage.getItem('vigil-token'), view: null, timer: null, lastAlert: null, snaps: {} };
+
+// a camera's snapshot is fetched again at most this often, whatever the list's refresh
+const SNAPSHOT_EVERY_MS = 30000;
 
 function $(id) { return document.getElementById(id); }
 
@@ -80,8 +83,24 @@ async function cameras() {
         el('div', {}, 'in ' + c.inputFps.toFixed(1) + ' fps, out ' + c.publishedFps.toFixed(1) + ' fps, last frame ' + age(c.lastFrameAtMs)),
         c.reason ? el('div', { class: 'error' }, c.reason) : null,
         remove)));
-    if (c.state === 'STREAMING') image(img, '/api/v1/cameras/' + encodeURIComponent(c.id) + '/snapshot');
+    if (c.state === 'STREAMING') snapshot(img, c.id);
   }
+}
+
+async function snapshot(img, id) {
+  const kept = state.snaps[id];
+  if (kept && Date.now() - kept.at < SNAPSHOT_EVERY_MS) {
+    img.src = kept.url;
+    return;
+  }
+  try {
+    const r = await api('/api/v1/cameras/' + encodeURIComponent(id) + '/snapshot');
+    if (!r.ok) { img.alt = 'no recent frame'; return; }
+    const url = URL.createObjectURL(await r.blob());
+    if (kept) URL.revokeObjectURL(kept.url);
+    state.snaps[id] = { url, at: Date.now() };
+    img.src = url;
+  } catch (e) { img.alt = 'no image'; }
 }
 
 async function addCamera(event) {
