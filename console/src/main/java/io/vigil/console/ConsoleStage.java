@@ -6,6 +6,7 @@ import io.vigil.api.topic.VigilTopics;
 import io.vigil.console.access.Caller;
 import io.vigil.console.access.Role;
 import io.vigil.console.access.Tokens;
+import io.vigil.console.access.TokensFile;
 import io.vigil.console.routes.AlertApi;
 import io.vigil.console.routes.Api;
 import io.vigil.console.routes.CameraApi;
@@ -51,7 +52,7 @@ public final class ConsoleStage implements Stage {
             HttpEndpoint http,
             PhotoReader reader,
             Clock clock) {
-        Tokens tokens = tokens(config, http, common);
+        Supplier<Tokens> tokens = tokens(config, http, common);
         this.reader = reader;
         producer = KafkaClients.byteProducer(KafkaClients.producer(common, "vigil-console"));
         Supplier<Consumer<byte[], byte[]>> consumers =
@@ -88,7 +89,7 @@ public final class ConsoleStage implements Stage {
     /** Who the caller is, for a client to show them what their role may do. */
     public record Me(String name, String role) {}
 
-    private static Tokens tokens(ConsoleConfig config, HttpEndpoint http, CommonConfig common) {
+    private static Supplier<Tokens> tokens(ConsoleConfig config, HttpEndpoint http, CommonConfig common) {
         if (config.tokens() == null) {
             if (!http.loopbackOnly()) {
                 throw new IllegalArgumentException("the console would let anyone who can reach "
@@ -97,12 +98,12 @@ public final class ConsoleStage implements Stage {
                         + " >> tokens`), or VIGIL_HTTP_HOST=127.0.0.1 to serve this machine only");
             }
             LOG.warn("Console API open to this machine without tokens (no VIGIL_CONSOLE_TOKENS)");
-            return null;
+            return () -> null;
         }
         try {
-            Tokens t = Tokens.load(config.tokens());
-            LOG.info("Console API: {} tokens from {}", t.size(), config.tokens());
-            return t;
+            TokensFile file = new TokensFile(config.tokens(), Duration.ofSeconds(5));
+            LOG.info("Console API: {} tokens from {}", file.get().size(), config.tokens());
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

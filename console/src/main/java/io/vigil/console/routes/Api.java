@@ -22,6 +22,7 @@ import io.vigil.runtime.http.HttpCall;
 import io.vigil.runtime.http.HttpRefusal;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -58,7 +60,7 @@ public final class Api {
 
     private static final long WRITE_TIMEOUT_MS = 15_000;
 
-    private final Tokens tokens;
+    private final Supplier<Tokens> tokens;
     private final Producer<byte[], byte[]> producer;
     private final VigilTopics topics;
     private final Clock clock;
@@ -68,7 +70,7 @@ public final class Api {
     private final BooleanSupplier ready;
 
     public Api(
-            Tokens tokens,
+            Supplier<Tokens> tokens,
             Producer<byte[], byte[]> producer,
             VigilTopics topics,
             Clock clock,
@@ -114,12 +116,13 @@ public final class Api {
 
     private Caller authorise(HttpCall call, Role needed) {
         call.responseHeader("Cache-Control", "no-store");
-        if (tokens == null) {
+        Tokens current = tokens.get();
+        if (current == null) {
             return Caller.LOCAL;
         }
         String auth = call.header("Authorization");
         Caller caller = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? tokens.caller(auth.substring(7).trim())
+                ? current.caller(auth.substring(7).trim())
                 : null;
         if (caller == null) {
             refused.increment();
@@ -144,7 +147,8 @@ public final class Api {
     /** The JSON body as {@code type}, or a 400 naming what is wrong with it. */
     public <T> T body(HttpCall call, Class<T> type) throws IOException {
         String contentType = call.header("Content-Type");
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+        if (contentType == null
+                || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw new HttpRefusal(415, "send the body as JSON with Content-Type: application/json");
         }
         byte[] body = call.body(MAX_JSON_BYTES);
@@ -213,11 +217,14 @@ public final class Api {
         call.respond(status, "application/json", STRICT.writeValueAsBytes(value));
     }
 
-    /** Writes {@code value} (null = a tombstone) under {@code key}, waiting for Kafka to take it, or a 503. */
-    public <V> void write(Topic<String, V> topic, String key, V value) {
+    /**
+     * Writes {@code value} (null = a tombstone) under {@code key}, waiting for Kafka to take it, or a 503; returns
+     * where it was written.
+     */
+    public <V> RecordMetadata write(Topic<String, V> topic, String key, V value) {
         byte[] bytes = value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value);
         try {
-            producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), bytes))
+            return producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), bytes))
                     .get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

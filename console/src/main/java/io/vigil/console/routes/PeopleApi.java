@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -117,8 +118,8 @@ public final class PeopleApi implements AutoCloseable {
         String search = call.query("q");
         List<Tables.Person> all = tables.people().values().stream()
                 .filter(p -> search == null
-                        || p.id().toLowerCase().contains(search.toLowerCase())
-                        || p.name().toLowerCase().contains(search.toLowerCase()))
+                        || p.id().toLowerCase(Locale.ROOT).contains(search.toLowerCase(Locale.ROOT))
+                        || p.name().toLowerCase(Locale.ROOT).contains(search.toLowerCase(Locale.ROOT)))
                 .sorted(Comparator.comparing(Tables.Person::id))
                 .toList();
         List<PersonView> page = all.stream()
@@ -231,9 +232,14 @@ public final class PeopleApi implements AutoCloseable {
             throw new HttpRefusal(400, Api.cut(e.getMessage(), 400));
         }
         // the photos first: a person in the watchlist can always be embedded again
-        api.write(api.topics().enrolmentPhotos, entry.personId(), photos);
+        var at = api.write(api.topics().enrolmentPhotos, entry.personId(), photos);
         api.write(api.topics().watchlist, entry.personId(), entry);
         tables.person(entry.personId(), entry);
+        tables.photos()
+                .put(
+                        entry.personId(),
+                        new Tables.PhotosAt(
+                                at.partition(), at.offset(), photos.photos().size()));
         api.audit(
                 call,
                 caller,
@@ -245,8 +251,7 @@ public final class PeopleApi implements AutoCloseable {
         api.json(
                 call,
                 201,
-                new Enrolment(
-                        PersonView.of(person, new Tables.PhotosAt(-1, -1, usable.size())), feedback, checked, null));
+                new Enrolment(PersonView.of(person, tables.photos().get(entry.personId())), feedback, checked, null));
     }
 
     /** An upload's fields and photos. */

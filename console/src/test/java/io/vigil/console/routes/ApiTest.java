@@ -29,7 +29,7 @@ class ApiTest {
         Tokens tokens = Tokens.parse(List.of(Tokens.line("otto", Role.OPERATOR, token)), "t");
         AtomicBoolean ready = new AtomicBoolean(false);
         Api api = new Api(
-                tokens,
+                () -> tokens,
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
                 new VigilTopics(),
                 Clock.systemUTC(),
