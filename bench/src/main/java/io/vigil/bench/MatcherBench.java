@@ -87,6 +87,12 @@ final class MatcherBench implements Callable<Integer> {
                     + " pass split over this many threads, when more than 1 (default ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(
+            names = "--phases",
+            description = "also print where the approximate search's time goes: p50/p99 of each step over one more"
+                    + " pass, and the rows its first pass shortlists")
+    boolean phases;
+
     @Option(names = "--dim", defaultValue = "512")
     int dim;
 
@@ -227,6 +233,9 @@ final class MatcherBench implements Callable<Integer> {
                 "%s %-7s %24s %24s %10.0f %9s %10s %12s %16s%n",
                 label, "exact", te.p50.show("%.3f"), te.p99.show("%.3f"), te.qps.median(), "1.00x", "1", "1", "-");
         Timing ta = printApproximate("approx", qs, exact, te, serial);
+        if (phases) {
+            printPhases(qs, serial);
+        }
         if (threads > 1) {
             printApproximate("x" + threads, qs, exact, te, index);
         }
@@ -282,6 +291,28 @@ final class MatcherBench implements Callable<Integer> {
                 near == 0 ? "-" : String.format("%.4f", (double) foundNear / near),
                 strangers == 0 ? "-" : agree + "/" + strangers);
         return ta;
+    }
+
+    /** One more pass of approximate searches, printing p50/p99 of each step and of the rows shortlisted. */
+    private static void printPhases(float[][] qs, FlatIndex index) {
+        String[] names = {"sketch", "first pass", "second pass", "re-rank"};
+        long[][] t = new long[FlatIndex.SHORTLISTED + 1][qs.length];
+        long[] phases = new long[FlatIndex.SHORTLISTED + 1];
+        for (int i = 0; i < qs.length; i++) {
+            index.searchApproximate(qs[i], phases);
+            for (int k = 0; k < phases.length; k++) {
+                t[k][i] = phases[k];
+            }
+        }
+        StringBuilder line = new StringBuilder(String.format("%-26s phases  ", ""));
+        for (int k = 0; k < names.length; k++) {
+            line.append(String.format("%s %.3f/%.3f ms  ", names[k], p(t[k], 0.5), p(t[k], 0.99)));
+        }
+        long[] rows = t[FlatIndex.SHORTLISTED].clone();
+        Arrays.sort(rows);
+        line.append(String.format(
+                "shortlisted rows %.0f/%.0f (p50/p99)", Percentile.of(rows, 0.5), Percentile.of(rows, 0.99)));
+        System.out.println(line.toString().stripTrailing());
     }
 
     /**

@@ -80,7 +80,30 @@ public final class FlatIndex implements VectorIndex {
         boolean exact = settings.mode() == Mode.EXACT
                 || (settings.mode() == Mode.AUTO && v.liveRows() <= settings.exactLimit())
                 || v.liveRows() <= 4 * settings.candidates();
-        return exact ? exact(v, query) : approximate(v, query);
+        return exact ? exact(v, query) : approximate(v, query, null);
+    }
+
+    /** Where an approximate search's time goes: indexes into {@link #searchApproximate(float[], long[])}'s array. */
+    public static final int SKETCH = 0;
+
+    public static final int FIRST_PASS = 1;
+    public static final int SECOND_PASS = 2;
+    public static final int RERANK = 3;
+    /** Rows the first pass kept for the second. */
+    public static final int SHORTLISTED = 4;
+
+    /**
+     * An approximate search whatever the settings say, writing into {@code phases} the nanoseconds of its steps
+     * ({@link #SKETCH}, {@link #FIRST_PASS}, {@link #SECOND_PASS}, {@link #RERANK}) and the rows shortlisted: for
+     * benchmarks that show where the time goes.
+     */
+    public Match searchApproximate(float[] query, long[] phases) {
+        View v = store.view();
+        if (v.liveRows() == 0) {
+            return null;
+        }
+        checkDimension(v, query);
+        return approximate(v, query, phases);
     }
 
     /** Exact search whatever the settings say: the reference an approximate search is measured against. */
@@ -120,13 +143,17 @@ public final class FlatIndex implements VectorIndex {
         return bestOwner < 0 ? null : new Match(v.people()[bestOwner], bestSim);
     }
 
-    private Match approximate(View v, float[] q) {
+    private Match approximate(View v, float[] q, long[] phases) {
+        long t0 = phases == null ? 0 : System.nanoTime();
         Scratch s = scratch.get();
         SignSketch.Query query = v.sketch().query(q, v.headWords(), settings.reach());
         long[] code = query.code();
         int shortlist = Math.max(4 * settings.candidates(), v.liveRows() / 200);
+        long t1 = phases == null ? 0 : System.nanoTime();
         int n1 = SketchScan.headScan(v, code, shortlist, query.headReach(), s, collector);
+        long t2 = phases == null ? 0 : System.nanoTime();
         int n2 = SketchScan.tailScan(v, code, n1, settings.candidates(), s);
+        long t3 = phases == null ? 0 : System.nanoTime();
         int dim = v.dim();
         float bestSim = Float.NEGATIVE_INFINITY;
         int bestOwner = -1;
@@ -141,6 +168,13 @@ public final class FlatIndex implements VectorIndex {
                     bestOwner = owner;
                 }
             }
+        }
+        if (phases != null) {
+            phases[SKETCH] = t1 - t0;
+            phases[FIRST_PASS] = t2 - t1;
+            phases[SECOND_PASS] = t3 - t2;
+            phases[RERANK] = System.nanoTime() - t3;
+            phases[SHORTLISTED] = n1;
         }
         return bestOwner < 0 ? null : new Match(v.people()[bestOwner], bestSim);
     }
