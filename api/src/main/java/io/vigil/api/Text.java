@@ -6,6 +6,15 @@ public final class Text {
 
     private Text() {}
 
+    /**
+     * {@code s} as a stranger's text may be echoed (in an error, a log, an audit event): control characters as
+     * {@code ?}, at most {@code max} characters, the cut marked with an ellipsis; null as empty.
+     */
+    public static String cut(String s, int max) {
+        String clean = s == null ? "" : s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() <= max ? clean : clean.substring(0, max - 1) + "…";
+    }
+
     /** A problem description, or null when the text is fine. */
     public static String problem(String what, String text) {
         if (text == null || text.isBlank()) {

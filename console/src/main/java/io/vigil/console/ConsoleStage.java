@@ -24,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,11 +69,6 @@ public final class ConsoleStage implements Stage {
             Caller caller = api.require(call, Role.VIEWER);
             api.json(call, 200, new Me(caller.name(), caller.role().label()));
         });
-        byte[] openapi = resource("/io/vigil/console/openapi.json");
-        http.get("/openapi.json", call -> {
-            call.responseHeader("Cache-Control", "no-cache");
-            call.respond(200, "application/json", openapi);
-        });
         Gauge.builder("vigil.console.cameras", tables, t -> t.cameras().size())
                 .description("cameras registered, as the console sees them")
                 .register(registry);
@@ -104,17 +98,6 @@ public final class ConsoleStage implements Stage {
             TokensFile file = new TokensFile(config.tokens(), Duration.ofSeconds(5));
             LOG.info("Console API: {} tokens from {}", file.get().size(), config.tokens());
             return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static byte[] resource(String path) {
-        try (InputStream in = ConsoleStage.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException(path + " is missing from the jar");
-            }
-            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package io.vigil.api.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vigil.api.Text;
 
 import java.util.Set;
 
@@ -33,22 +34,16 @@ public record AuditEvent(
 
     public AuditEvent {
         if (!ACTIONS.contains(action)) {
-            throw new IllegalArgumentException("unknown audit action '" + cut(action, 40) + "'; expected one of "
+            throw new IllegalArgumentException("unknown audit action '" + Text.cut(action, 40) + "'; expected one of "
                     + String.join(", ", ACTIONS.stream().sorted().toList()));
         }
         if (target == null || target.isEmpty()) {
             throw new IllegalArgumentException("an audit event names its target");
         }
-        actor = cut(actor == null ? "unknown" : actor, MAX_NAME);
-        role = cut(role == null ? "unknown" : role, MAX_NAME);
-        via = cut(via == null ? "unknown" : via, MAX_NAME);
-        target = cut(target, MAX_NAME);
-        detail = detail == null ? null : cut(detail, MAX_DETAIL);
-    }
-
-    /** {@code s} without control characters, at most {@code max} characters. */
-    static String cut(String s, int max) {
-        String clean = s == null ? "" : s.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() <= max ? clean : clean.substring(0, max - 1) + "…";
+        actor = Text.cut(actor == null ? "unknown" : actor, MAX_NAME);
+        role = Text.cut(role == null ? "unknown" : role, MAX_NAME);
+        via = Text.cut(via == null ? "unknown" : via, MAX_NAME);
+        target = Text.cut(target, MAX_NAME);
+        detail = detail == null ? null : Text.cut(detail, MAX_DETAIL);
     }
 }

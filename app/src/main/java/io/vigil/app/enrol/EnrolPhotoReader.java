@@ -9,7 +9,6 @@ import io.vigil.inference.face.Images;
 import io.vigil.inference.face.JpegHeader;
 import org.bytedeco.opencv.opencv_core.Mat;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -48,9 +47,7 @@ public final class EnrolPhotoReader implements PhotoReader {
             if (faces.isEmpty()) {
                 return new Reading(0, 0, 0, null, null, e.noFaceReason());
             }
-            Face largest = faces.stream()
-                    .max(Comparator.comparingDouble(f -> f.box().area()))
-                    .orElseThrow();
+            Face largest = Enroller.largest(faces);
             int size = Math.round(Math.min(largest.box().width(), largest.box().height()));
             double sharpness = FaceAnalyzer.boxSharpness(image, largest.box());
             if (faces.size() > 1) {

@@ -93,6 +93,11 @@ public final class Enroller implements AutoCloseable {
             throw new UserException(what + ": " + faces.size() + " faces found; crop the photo to one person,"
                     + " or pass --largest to enrol the largest face");
         }
+        return largest(faces);
+    }
+
+    /** The largest of some faces, by box area. */
+    static Face largest(List<Face> faces) {
         return faces.stream()
                 .max(Comparator.comparingDouble(f -> f.box().area()))
                 .orElseThrow();

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vigil.api.Text;
 import io.vigil.api.audit.AuditEvent;
 import io.vigil.api.topic.Topic;
 import io.vigil.api.topic.VigilTopics;
@@ -165,7 +166,8 @@ public final class Api {
                     .toList();
             throw new HttpRefusal(
                     400,
-                    "unknown field '" + cut(e.getPropertyName(), 80) + "'; the fields are " + String.join(", ", known));
+                    "unknown field '" + Text.cut(e.getPropertyName(), 80) + "'; the fields are "
+                            + String.join(", ", known));
         } catch (MismatchedInputException e) {
             String field = field(e);
             throw new HttpRefusal(
@@ -187,7 +189,7 @@ public final class Api {
         String path = e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining("."));
-        return cut(path, 80);
+        return Text.cut(path, 80);
     }
 
     /** What a JSON value of {@code type} looks like, for people. */
@@ -254,20 +256,11 @@ public final class Api {
         }
     }
 
-    /** {@code s} as a stranger's text may be echoed: no control characters, at most {@code max} characters. */
-    static String cut(String s, int max) {
-        if (s == null) {
-            return "";
-        }
-        String clean = s.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() <= max ? clean : clean.substring(0, max - 1) + "…";
-    }
-
     private static String firstLine(String s) {
         if (s == null) {
             return "invalid";
         }
         int nl = s.indexOf('\n');
-        return cut(nl < 0 ? s : s.substring(0, nl), 400);
+        return Text.cut(nl < 0 ? s : s.substring(0, nl), 400);
     }
 }

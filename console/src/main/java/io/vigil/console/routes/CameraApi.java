@@ -1,6 +1,6 @@
 package io.vigil.console.routes;
 
-import io.vigil.api.Ids;
+import io.vigil.api.Text;
 import io.vigil.api.audit.AuditEvent;
 import io.vigil.api.camera.CameraOptions;
 import io.vigil.api.camera.CameraSpec;
@@ -126,7 +126,7 @@ public final class CameraApi implements AutoCloseable {
         if (body.id() != null && !body.id().equals(id)) {
             throw new HttpRefusal(
                     400,
-                    "the body's id '" + Api.cut(body.id(), 80) + "' is not the path's '" + id
+                    "the body's id '" + Text.cut(body.id(), 80) + "' is not the path's '" + id
                             + "'; a camera's id cannot change: remove it and add it again");
         }
         CameraSpec spec = spec(id, body);
@@ -175,7 +175,7 @@ public final class CameraApi implements AutoCloseable {
     private CameraSpec known(String id) {
         CameraSpec c = id == null ? null : tables.cameras().get(id);
         if (c == null) {
-            throw new HttpRefusal(404, "no camera '" + Api.cut(id, 80) + "'; GET /api/v1/cameras lists them");
+            throw new HttpRefusal(404, "no camera '" + Text.cut(id, 80) + "'; GET /api/v1/cameras lists them");
         }
         return c;
     }
@@ -183,28 +183,17 @@ public final class CameraApi implements AutoCloseable {
     /** The camera the body describes, or a 400 listing every problem with it. */
     static CameraSpec spec(String id, CameraBody body) {
         List<String> problems = new ArrayList<>();
-        String idProblem = Ids.problem("camera id", id);
-        if (idProblem != null) {
-            problems.add(Api.cut(idProblem, 200));
-        }
-        if (body.url() == null) {
-            problems.add("url is missing; give the camera's rtsp:// (or rtsps://, http(s)://) stream URL");
-        } else {
-            String scheme = scheme(body.url());
-            if (scheme != null && !SCHEMES.contains(scheme)) {
-                problems.add("url scheme '" + Api.cut(scheme, 20) + "' is not served by the API; use rtsp, rtsps,"
-                        + " http or https (file URLs are for the demo and tests, through the CLI)");
-            }
+        String scheme = body.url() == null ? null : scheme(body.url());
+        if (scheme != null && !SCHEMES.contains(scheme)) {
+            problems.add("url scheme '" + Text.cut(scheme, 20) + "' is not served by the API; use rtsp, rtsps,"
+                    + " http or https (file URLs are for the demo and tests, through the CLI)");
         }
         double fps = body.fps() == null ? 5 : body.fps();
         int maxWidth = body.maxWidth() == null ? 1280 : body.maxWidth();
         Map<String, String> options = body.options() == null ? Map.of() : body.options();
-        if (body.url() != null) {
-            for (String p : CameraSpec.problems(id == null ? "x" : id, body.url(), fps, maxWidth)) {
-                if (!p.startsWith("camera id")) {
-                    problems.add(p);
-                }
-            }
+        // the camera contract's own checks, all at once (a stranger's id is echoed, so every problem is cut)
+        for (String p : CameraSpec.problems(id, body.url(), fps, maxWidth)) {
+            problems.add(Text.cut(p, 400));
         }
         problems.addAll(CameraOptions.problems(options));
         if (!problems.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.vigil.console.routes;
 
 import io.vigil.api.Ids;
+import io.vigil.api.Text;
 import io.vigil.api.audit.AuditEvent;
 import io.vigil.api.watchlist.EnrolmentPhotos;
 import io.vigil.api.watchlist.WatchlistEntry;
@@ -229,7 +230,7 @@ public final class PeopleApi implements AutoCloseable {
             photos = new EnrolmentPhotos(
                     upload.id(), usable.stream().map(r -> r.reading().kept()).toList(), now);
         } catch (IllegalArgumentException e) {
-            throw new HttpRefusal(400, Api.cut(e.getMessage(), 400));
+            throw new HttpRefusal(400, Text.cut(e.getMessage(), 400));
         }
         // the photos first: a person in the watchlist can always be embedded again
         var at = api.write(api.topics().enrolmentPhotos, entry.personId(), photos);
@@ -278,7 +279,7 @@ public final class PeopleApi implements AutoCloseable {
                 continue;
             }
             if (p.bytes().length > 4096) {
-                problems.add("field '" + Api.cut(field, 40) + "' is over 4096 bytes");
+                problems.add("field '" + Text.cut(field, 40) + "' is over 4096 bytes");
                 continue;
             }
             String text = new String(p.bytes(), StandardCharsets.UTF_8);
@@ -289,7 +290,7 @@ public final class PeopleApi implements AutoCloseable {
                     try {
                         threshold = text.isBlank() ? null : Double.valueOf(text.strip());
                     } catch (NumberFormatException e) {
-                        problems.add("threshold '" + Api.cut(text, 40)
+                        problems.add("threshold '" + Text.cut(text, 40)
                                 + "' is not a number; give a cosine similarity such as 0.42, or leave it out");
                     }
                 }
@@ -297,7 +298,7 @@ public final class PeopleApi implements AutoCloseable {
                     if (field.startsWith("meta.") && field.length() > 5) {
                         metadata.put(field.substring(5), text);
                     } else {
-                        problems.add("unknown field '" + Api.cut(field, 40)
+                        problems.add("unknown field '" + Text.cut(field, 40)
                                 + "'; the fields are id, name, threshold, meta.KEY and photo (repeated)");
                     }
                 }
@@ -306,7 +307,7 @@ public final class PeopleApi implements AutoCloseable {
         if (enrol) {
             String idProblem = Ids.problem("person id", id);
             if (idProblem != null) {
-                problems.add(Api.cut(idProblem, 200));
+                problems.add(Text.cut(idProblem, 200));
             }
         }
         if (photos.isEmpty()) {
@@ -354,7 +355,7 @@ public final class PeopleApi implements AutoCloseable {
             String file = reads.get(i).part().fileName();
             out.add(new PhotoFeedback(
                     i,
-                    file == null ? null : Api.cut(file, 120),
+                    file == null ? null : Text.cut(file, 120),
                     r.usable(),
                     r.faces(),
                     r.faceSize(),
@@ -395,7 +396,7 @@ public final class PeopleApi implements AutoCloseable {
     private Tables.Person known(String id) {
         Tables.Person p = id == null ? null : tables.people().get(id);
         if (p == null) {
-            throw new HttpRefusal(404, "no person '" + Api.cut(id, 80) + "'; GET /api/v1/people lists them");
+            throw new HttpRefusal(404, "no person '" + Text.cut(id, 80) + "'; GET /api/v1/people lists them");
         }
         return p;
     }

@@ -8,20 +8,22 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The web console at {@code /console/}: one page, a script and a stylesheet, no build step. They hold no data (the
- * page calls the API with the user's token), so they are served to anyone; the page may load only itself.
+ * The console's static documents: the web console at {@code /console/} (one page, a script and a stylesheet, no build
+ * step) and the API's OpenAPI document at {@code /openapi.json}. They hold no data (the page calls the API with the
+ * user's token), so they are served to anyone; the page may load only itself.
  */
 public final class WebConsole {
     /** The page loads its own script and style, images from the API (blob URLs) and thumbnails (data URLs). */
     static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:;"
             + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    private final byte[] page = resource("index.html");
-    private final byte[] script = resource("console.js");
-    private final byte[] style = resource("console.css");
+    private final byte[] page = resource("web/index.html");
+    private final byte[] script = resource("web/console.js");
+    private final byte[] style = resource("web/console.css");
+    private final byte[] openapi = resource("openapi.json");
 
     private static byte[] resource(String name) {
-        try (InputStream in = WebConsole.class.getResourceAsStream("/io/vigil/console/web/" + name)) {
+        try (InputStream in = WebConsole.class.getResourceAsStream("/io/vigil/console/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("the console's " + name + " is missing from the jar");
             }
@@ -36,6 +38,7 @@ public final class WebConsole {
         http.get("/console/", this::page);
         http.get("/console/console.js", call -> asset(call, "text/javascript; charset=utf-8", script));
         http.get("/console/console.css", call -> asset(call, "text/css; charset=utf-8", style));
+        http.get("/openapi.json", call -> asset(call, "application/json", openapi));
     }
 
     private void page(HttpCall call) throws IOException {

@@ -299,11 +299,12 @@ public final class HttpEndpoint implements AutoCloseable {
             response.getHeaders().put("X-Content-Type-Options", "nosniff");
             response.getHeaders().put("Referrer-Policy", "no-referrer");
             try {
+                Set<String> allowed = route == null ? allowed(path) : Set.of();
                 if (route != null) {
                     route.handle(call);
-                } else if (!allowed(path).isEmpty()) {
-                    response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", allowed(path)));
-                    call.error(405, method + " is not allowed here; use " + String.join(" or ", allowed(path)));
+                } else if (!allowed.isEmpty()) {
+                    response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", allowed));
+                    call.error(405, method + " is not allowed here; use " + String.join(" or ", allowed));
                 } else {
                     call.error(404, "no such path");
                 }
