@@ -1,5 +1,6 @@
 package io.vigil.runtime.http;
 
+import io.vigil.api.Text;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MultiPart;
@@ -180,7 +181,8 @@ public final class HttpCall {
         } catch (TimeoutException e) {
             throw new HttpRefusal(408, "the upload did not arrive within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
-            String why = e.getCause() == null ? "" : String.valueOf(e.getCause().getMessage());
+            // the parser's message may quote the stranger's bytes: echoed cut and without control characters
+            String why = e.getCause() == null ? "" : Text.cut(e.getCause().getMessage(), 200);
             if (why.contains("max") || why.contains("exceed") || why.contains("too large")) {
                 throw new HttpRefusal(
                         413,
