@@ -211,6 +211,8 @@ public final class FlatIndex implements VectorIndex {
         int[] full = new int[0];
         int[] tied = new int[0];
         int[] histogram = new int[0];
+        /** What the second pass's read-ahead summed: kept, so that the reads are not optimised away. */
+        long touched;
 
         /** Room for {@code rowCount} rows and a histogram of distances up to {@code most}. */
         void ensure(int rowCount, int most) {

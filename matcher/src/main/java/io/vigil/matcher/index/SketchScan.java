@@ -43,7 +43,7 @@ final class SketchScan {
             int start = v.chunks()[c].headStart();
             int n = Math.min(perChunk, rows - c * RowStore.CHUNK);
             for (int r = 0; r < n; r++, sampled++) {
-                hist[(distance(head, start + r * hw, code, 0, hw, words) << 2) | (sampled & 3)]++;
+                hist[(headDistance(head, start + r, code, hw, words) << 2) | (sampled & 3)]++;
             }
         }
         int cut = cut(hist, most, (int) Math.min(sampled, Math.ceil((double) keep * sampled / rows)));
@@ -92,10 +92,12 @@ final class SketchScan {
                 long m0 = code[words];
                 long m1 = code[words + 1];
                 long m2 = code[words + 2];
-                for (int r = 0, o = start; r < n; r++, o += 3) {
-                    long x0 = head[o] ^ c0;
-                    long x1 = head[o + 1] ^ c1;
-                    long x2 = head[o + 2] ^ c2;
+                int w1 = start + RowStore.CHUNK;
+                int w2 = start + 2 * RowStore.CHUNK;
+                for (int r = 0; r < n; r++) {
+                    long x0 = head[start + r] ^ c0;
+                    long x1 = head[w1 + r] ^ c1;
+                    long x2 = head[w2 + r] ^ c2;
                     int d = Long.bitCount(x0)
                             + Long.bitCount(x1)
                             + Long.bitCount(x2)
@@ -107,7 +109,7 @@ final class SketchScan {
                 }
             } else {
                 for (int r = 0; r < n; r++) {
-                    int d = distance(head, start + r * hw, code, 0, hw, words);
+                    int d = headDistance(head, start + r, code, hw, words);
                     if (d <= cut) {
                         rowsOut[kept] = row + r;
                         distOut[kept++] = d;
@@ -130,46 +132,21 @@ final class SketchScan {
         int[] rows = s.rows;
         int[] full = s.full;
         RowStore.Chunk[] chunks = v.chunks();
-        if (hw == 3 && tw == 5) {
-            // the 512-d case, unrolled: each row's tail is one cache miss, and nothing else in the loop waits on it
-            long c3 = code[3];
-            long c4 = code[4];
-            long c5 = code[5];
-            long c6 = code[6];
-            long c7 = code[7];
-            long m3 = code[11];
-            long m4 = code[12];
-            long m5 = code[13];
-            long m6 = code[14];
-            long m7 = code[15];
-            for (int i = 0; i < n; i++) {
-                int row = rows[i];
-                long[] tail = chunks[row / RowStore.CHUNK].tail();
-                int o = (row % RowStore.CHUNK) * 5;
-                long x3 = tail[o] ^ c3;
-                long x4 = tail[o + 1] ^ c4;
-                long x5 = tail[o + 2] ^ c5;
-                long x6 = tail[o + 3] ^ c6;
-                long x7 = tail[o + 4] ^ c7;
-                full[i] += Long.bitCount(x3)
-                        + Long.bitCount(x4)
-                        + Long.bitCount(x5)
-                        + Long.bitCount(x6)
-                        + Long.bitCount(x7)
-                        + ((Long.bitCount(x3 & m3)
-                                        + Long.bitCount(x4 & m4)
-                                        + Long.bitCount(x5 & m5)
-                                        + Long.bitCount(x6 & m6)
-                                        + Long.bitCount(x7 & m7))
-                                << 1);
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                int row = rows[i];
-                long[] tail = chunks[row / RowStore.CHUNK].tail();
-                full[i] += distance(tail, (row % RowStore.CHUNK) * tw, code, hw, tw, hw + tw);
+        long touched = 0;
+        for (int from = 0; tw > 0 && from < n; from += TOUCHED) { // short sketches have no tail
+            int to = Math.min(n, from + TOUCHED);
+            touched += touch(chunks, rows, from, to, tw);
+            if (hw == 3 && tw == 5) {
+                tails512(chunks, rows, full, from, to, code);
+            } else {
+                for (int i = from; i < to; i++) {
+                    int row = rows[i];
+                    long[] tail = chunks[row / RowStore.CHUNK].tail();
+                    full[i] += distance(tail, (row % RowStore.CHUNK) * tw, code, hw, tw, hw + tw);
+                }
             }
         }
+        s.touched = touched;
         int[] hist = s.histogram;
         Arrays.fill(hist, 0);
         for (int i = 0; i < n; i++) {
@@ -190,6 +167,74 @@ final class SketchScan {
             s.rows[kept++] = tied[i];
         }
         return kept;
+    }
+
+    /** Rows whose tails are read ahead at a time: their lines fit the first-level cache. */
+    private static final int TOUCHED = 256;
+
+    /**
+     * Reads the first and last tail word of rows {@code rows[from .. to)}, and nothing else: these loads do not wait
+     * on each other, so the memory serves them together, and the distances computed next find the rows in cache.
+     * The distance loop alone waits for about one row at a time (at 1M rows, 7,800 rows took 0.85 ms that way and
+     * 0.52 ms read ahead). Returns a sum of the words, kept by the caller so that the reads stay.
+     */
+    private static long touch(RowStore.Chunk[] chunks, int[] rows, int from, int to, int tw) {
+        long sum = 0;
+        for (int i = from; i < to; i++) {
+            int row = rows[i];
+            long[] tail = chunks[row / RowStore.CHUNK].tail();
+            int o = (row % RowStore.CHUNK) * tw;
+            sum += tail[o] + tail[o + tw - 1];
+        }
+        return sum;
+    }
+
+    /** Adds the tail distances of rows {@code rows[from .. to)} to {@code full}: the 512-d case, unrolled. */
+    private static void tails512(RowStore.Chunk[] chunks, int[] rows, int[] full, int from, int to, long[] code) {
+        long c3 = code[3];
+        long c4 = code[4];
+        long c5 = code[5];
+        long c6 = code[6];
+        long c7 = code[7];
+        long m3 = code[11];
+        long m4 = code[12];
+        long m5 = code[13];
+        long m6 = code[14];
+        long m7 = code[15];
+        for (int i = from; i < to; i++) {
+            int row = rows[i];
+            long[] tail = chunks[row / RowStore.CHUNK].tail();
+            int o = (row % RowStore.CHUNK) * 5;
+            long x3 = tail[o] ^ c3;
+            long x4 = tail[o + 1] ^ c4;
+            long x5 = tail[o + 2] ^ c5;
+            long x6 = tail[o + 3] ^ c6;
+            long x7 = tail[o + 4] ^ c7;
+            full[i] += Long.bitCount(x3)
+                    + Long.bitCount(x4)
+                    + Long.bitCount(x5)
+                    + Long.bitCount(x6)
+                    + Long.bitCount(x7)
+                    + ((Long.bitCount(x3 & m3)
+                                    + Long.bitCount(x4 & m4)
+                                    + Long.bitCount(x5 & m5)
+                                    + Long.bitCount(x6 & m6)
+                                    + Long.bitCount(x7 & m7))
+                            << 1);
+        }
+    }
+
+    /**
+     * The head distance of the row whose first head word is {@code head[at]} (its others a column apart, {@link
+     * RowStore#CHUNK}) to the query's first {@code hw} words ({@code codeWords}: where the query's mask starts).
+     */
+    private static int headDistance(long[] head, int at, long[] code, int hw, int codeWords) {
+        int d = 0;
+        for (int w = 0; w < hw; w++) {
+            long x = head[at + w * RowStore.CHUNK] ^ code[w];
+            d += Long.bitCount(x) + (Long.bitCount(x & code[codeWords + w]) << 1);
+        }
+        return d;
     }
 
     /**

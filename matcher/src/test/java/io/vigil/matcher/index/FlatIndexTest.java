@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.vigil.matcher.Vectors;
 import io.vigil.matcher.index.IndexSettings.Mode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -164,10 +166,11 @@ class FlatIndexTest {
         assertThat(largeDiffers).isGreaterThan(0);
     }
 
-    @Test
-    void removalsOfMostPeopleCompactTheRowsAndKeepAnswersRight() {
+    @ParameterizedTest(name = "{0} dimensions")
+    @ValueSource(ints = {64, 512}) // a sketch all head, and one with a tail beside its head words' columns
+    void removalsOfMostPeopleCompactTheRowsAndKeepAnswersRight(int dim) {
         FlatIndex index = new FlatIndex(IndexSettings.approximate(100));
-        float[][] enrolled = enrol(index, 12_000, 64);
+        float[][] enrolled = enrol(index, 12_000, dim);
         for (int i = 0; i < 10_000; i++) {
             index.remove("p" + i);
         }
