@@ -24,7 +24,8 @@ import java.util.stream.IntStream;
             "vectors. Data 'faces': face-like identities (different people's embeddings meet at cosine 0 +- 0.106 and",
             "one person's photos at a median of 0.852, as measured on the real photos), several embeddings per person;",
             "strangers are unenrolled people drawn the same way. Faces of enrolled people are queries at cosine",
-            "0.5-0.9 to one of their embeddings, and (measured apart) between the threshold and 0.5."
+            "0.5-0.9 to one of their embeddings, and (measured apart) from the threshold to 0.5; with a threshold",
+            "above 0.4 both bands move up with it (--threshold 0.55: 0.55-0.65 apart, and 0.65-0.9)."
         })
 final class MatcherBench implements Callable<Integer> {
     @Option(
@@ -62,8 +63,8 @@ final class MatcherBench implements Callable<Integer> {
     @Option(
             names = "--near",
             defaultValue = "200",
-            description = "faces of enrolled people at cosine between the threshold"
-                    + " and 0.5, the hardest to find, measured apart (default ${DEFAULT-VALUE})")
+            description = "faces of enrolled people at cosine from the threshold to 0.5 (to 0.1 above a"
+                    + " threshold over 0.4), the hardest to find, measured apart (default ${DEFAULT-VALUE})")
     int near;
 
     @Option(
@@ -133,6 +134,10 @@ final class MatcherBench implements Callable<Integer> {
             throw new UserException("sizes, --queries, --candidates, --dim, --per-person, --exact-sample and"
                     + " --repeats must be positive; --strangers and --near >= 0");
         }
+        if (!(threshold > 0 && threshold <= 0.7)) {
+            throw new UserException("--threshold takes a cosine above 0 and at most 0.7 (faces are drawn up to 0.2"
+                    + " above it, and at most 0.9), not " + threshold);
+        }
         for (String d : data) {
             if (!d.equals("random") && !d.equals("faces")) {
                 throw new UserException("--data takes random, faces or both (random,faces), not " + d);
@@ -160,7 +165,7 @@ final class MatcherBench implements Callable<Integer> {
                 "queries/s",
                 "speed-up",
                 "recall@1",
-                String.format("(%.2f-0.50)", threshold),
+                String.format("(%.2f-%.2f)", threshold, nearTop()),
                 "strangers agree");
         for (String d : data) {
             SplittableRandom r = new SplittableRandom(42);
@@ -172,13 +177,19 @@ final class MatcherBench implements Callable<Integer> {
                 "p50 and p99: median [range] of %d timed passes over every query after a warm-up pass (exact: over"
                         + " %d of them).%n",
                 repeats, exactSample);
-        System.out.println(
+        System.out.printf(
                 "speed-up: p50 against the exact scan of the same rows, in the same run; recall@1: the approximate"
-                        + " search names the exact search's person, for faces at cosine 0.5-0.9 and, apart, between the threshold"
-                        + " and 0.5; strangers agree: the same alert decision at the threshold, for the same person;"
+                        + " search names the exact search's person, for faces at cosine %.2f-0.90 and, apart, %.2f-%.2f;"
+                        + " strangers agree: the same alert decision at the threshold, for the same person;"
                         + " floor: a plain sum over the bytes the approximate search reads in full per query (its"
-                        + " first pass), timed per query like a search.");
+                        + " first pass), timed per query like a search.%n",
+                nearTop(), threshold, nearTop());
         return 0;
+    }
+
+    /** The top of the near band, and the bottom of the band above it: 0.5 at the default threshold. */
+    private double nearTop() {
+        return Math.max(0.5, threshold + 0.1);
     }
 
     /** Queries are drawn from the first this many embeddings (the bench keeps them; the index is measured alone). */
@@ -212,7 +223,9 @@ final class MatcherBench implements Callable<Integer> {
         long heapPerRow = (usedHeap() - heapBefore - queryBases) / n;
         float[][] qs = new float[queries + near + strangers][];
         for (int i = 0; i < queries + near; i++) {
-            double cos = i < queries ? 0.5 + 0.4 * r.nextDouble() : threshold + (0.5 - threshold) * r.nextDouble();
+            double cos = i < queries
+                    ? nearTop() + (0.9 - nearTop()) * r.nextDouble()
+                    : threshold + (nearTop() - threshold) * r.nextDouble();
             float[] of = enrolled[r.nextInt(enrolled.length)];
             qs[i] = faces ? gen.sighting(of, cos, r) : near(of, cos, r);
         }
